@@ -1,0 +1,38 @@
+# `make align` and `make test` each work as the first command on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DING   := /usr/share/trans/de-en
+
+.PHONY: setup align test bench clean system-deps
+
+setup: $(STAMP) system-deps
+
+# Reinstall only when the project's metadata changed: a second `make setup` takes well under a second.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $(STAMP)
+
+# The de-en dictionary (Ding) is a Debian package; install it when we can, and carry on without it when we
+# cannot (the dictionary feature then reports itself as unavailable in every signature).
+system-deps:
+	@if [ ! -f $(DING) ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -qq trans-de-en >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq trans-de-en >/dev/null 2>&1)) || \
+		echo "note: could not install trans-de-en; de-en dictionary features are off"; \
+	fi
+
+align: setup
+	$(VENV)/bin/corpus build seeds --out output --name valenzuela
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m aligner.bench
+
+clean:
+	rm -rf output .pytest_cache
