@@ -30,6 +30,47 @@ def _global(debug: bool = typer.Option(False, "--debug", help="Show full traceba
 # ---- commands: each one a small function over the library API (sections owned by their modules) ----
 
 
+# -- eval (owner: aligner/evaluate.py)
+@app.command("eval")
+def eval_cmd(
+    files: list[Path] = typer.Argument(..., help="GOLD PRED [GOLD PRED ...]: link files, one link a line."),
+    src_groups: Optional[Path] = typer.Option(
+        None, "--src-groups", help="One group label (e.g. verse) per source sentence: merge predicted links "
+        "inside one group before scoring (Bertalign's Bible evaluation). Needs --tgt-groups; one pair only."
+    ),
+    tgt_groups: Optional[Path] = typer.Option(None, "--tgt-groups", help="Group label per target sentence."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object."),
+) -> None:
+    """Score predicted alignments against gold: strict and lax precision, recall and F1, pooled over pairs."""
+    from aligner.evaluate import evaluate, merge_within
+    from aligner.links import read_links
+
+    if len(files) % 2:
+        raise CorpusError(f"expected GOLD PRED pairs, got {len(files)} files")
+    golds = [read_links(p) for p in files[0::2]]
+    preds = [read_links(p) for p in files[1::2]]
+    merged = src_groups is not None or tgt_groups is not None
+    if merged:
+        if src_groups is None or tgt_groups is None or len(golds) != 1:
+            raise CorpusError("--src-groups and --tgt-groups go together, with one GOLD PRED pair")
+        groups = [_read_lines(p) for p in (src_groups, tgt_groups)]
+        preds = [merge_within(preds[0], *groups)]
+    scores = evaluate(golds, preds, merged=merged)
+    if as_json:
+        import json
+
+        print(json.dumps(scores.as_dict()))
+    else:
+        print(scores)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot read ({exc.__class__.__name__})", path) from exc
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")
