@@ -1,0 +1,246 @@
+"""Language identification: `identify(text) -> ISO 639-1 code`, and language assignment for the
+paragraphs of a file.
+
+Script first, statistics second:
+- kana -> `ja`, hangul -> `ko`, Han characters making up a quarter of the letters -> `zh` (one Han character
+  carries about as much as a word of five Latin letters, so Chinese text full of English names and
+  product words still counts as Chinese); Greek, Hebrew, Thai, Armenian, Georgian and the Indic scripts
+  each have one main language;
+- other text (Latin, Cyrillic, Arabic scripts) goes to langid.py restricted to the languages written in
+  that script among the ~40 it knows best; restricting keeps short texts from landing on rare languages.
+
+langid.py ships its model as a bz2 pickle that takes seconds to unpack; the unpacked model is cached as a
+numpy file in the user's cache folder (`$CORPUS_CACHE_DIR`, else `~/.cache/corpus-aligner`), so later runs
+load it in a fraction of a second. An unwritable cache only costs time.
+
+`assign_languages(texts, sections)` gives each paragraph a language: the language of its section (by
+weight of text) unless the paragraph itself is long enough and clearly in another language, so a date
+line or a name inside a Chinese section stays Chinese and a German paragraph quoting an English title
+stays German.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+UNDETERMINED = "und"
+
+# Languages langid.py may choose from, by script.
+LATIN_LANGUAGES = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "fi", "pl", "cs", "sk", "hu", "ro", "hr",
+    "sl", "et", "lv", "lt", "tr", "id", "ms", "vi", "ca", "eu", "gl", "is", "ga", "cy", "sq", "af", "sw",
+    "la", "eo",
+]
+CYRILLIC_LANGUAGES = ["ru", "uk", "bg", "sr", "mk", "be", "kk", "mn", "ky"]
+ARABIC_LANGUAGES = ["ar", "fa", "ur", "ps", "ug"]
+
+_SCRIPTS: list[tuple[str, re.Pattern]] = [
+    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")),
+    ("kana", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")),
+    ("hangul", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
+    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")),
+    ("cyrillic", re.compile(r"[\u0400-\u052f]")),
+    ("greek", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")),
+    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
+    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
+    ("devanagari", re.compile(r"[\u0900-\u097f]")),
+    ("bengali", re.compile(r"[\u0980-\u09ff]")),
+    ("tamil", re.compile(r"[\u0b80-\u0bff]")),
+    ("armenian", re.compile(r"[\u0530-\u058f]")),
+    ("georgian", re.compile(r"[\u10a0-\u10ff]")),
+]
+_SINGLE_LANGUAGE_SCRIPTS = {
+    "greek": "el", "hebrew": "he", "thai": "th", "devanagari": "hi", "bengali": "bn", "tamil": "ta",
+    "armenian": "hy", "georgian": "ka", "hangul": "ko", "kana": "ja",
+}
+_URLISH = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+")
+
+
+def script_counts(text: str) -> Counter:
+    return Counter({name: len(p.findall(text)) for name, p in _SCRIPTS})
+
+
+def dominant_script(text: str) -> str:
+    """The writing system of `text`: "han" for Chinese (Han share rule), else the largest script."""
+    counts = script_counts(text)
+    letters = sum(counts.values())
+    if not letters:
+        return ""
+    if counts["kana"] >= max(2, 0.05 * letters):
+        return "kana"
+    if counts["hangul"] >= max(2, 0.2 * letters):
+        return "hangul"
+    if counts["han"] >= 2 and counts["han"] >= 0.25 * letters:
+        return "han"
+    return counts.most_common(1)[0][0]
+
+
+# ---- langid.py, loaded once and cached unpacked -------------------------------------------------------
+
+def _cache_dir() -> Path:
+    base = os.environ.get("CORPUS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "corpus-aligner"
+    )
+    return Path(base)
+
+
+@functools.lru_cache(maxsize=1)
+def _langid_model():
+    """langid.py's `LanguageIdentifier` over the full model, unpacked once and cached as .npz."""
+    from langid import langid as lid
+
+    digest = hashlib.sha1(lid.model[:4096] + str(len(lid.model)).encode()).hexdigest()[:12]
+    cache = _cache_dir() / f"langid-{digest}.npz"
+    arrays = None
+    if cache.is_file():
+        try:
+            with np.load(cache, allow_pickle=False) as z:
+                arrays = {k: z[k] for k in z.files}
+        except (OSError, ValueError):
+            arrays = None
+    if arrays is None:
+        import base64
+        import bz2
+        import pickle
+
+        nb_ptc, nb_pc, nb_classes, tk_nextmove, tk_output = pickle.loads(bz2.decompress(base64.b64decode(lid.model)))
+        keys = sorted(tk_output)
+        lengths = np.array([len(tk_output[k]) for k in keys], dtype=np.int64)
+        arrays = {
+            "nb_ptc": np.asarray(nb_ptc, dtype=np.float64),
+            "nb_pc": np.asarray(nb_pc, dtype=np.float64),
+            "nb_classes": np.array(nb_classes),
+            "tk_nextmove": np.asarray(tk_nextmove, dtype=np.int64),
+            "tk_keys": np.array(keys, dtype=np.int64),
+            "tk_lengths": lengths,
+            "tk_values": np.array([v for k in keys for v in tk_output[k]], dtype=np.int64),
+        }
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".npz")
+            os.close(fd)
+            np.savez(tmp, **arrays)
+            os.replace(tmp, cache)
+        except OSError:
+            pass
+    nb_pc = arrays["nb_pc"]
+    nb_ptc = arrays["nb_ptc"].reshape(-1, len(nb_pc))
+    values = arrays["tk_values"].tolist()
+    bounds = np.concatenate(([0], np.cumsum(arrays["tk_lengths"]))).tolist()
+    tk_output = {
+        int(k): tuple(values[bounds[i]:bounds[i + 1]]) for i, k in enumerate(arrays["tk_keys"].tolist())
+    }
+    identifier = lid.LanguageIdentifier(
+        nb_ptc, nb_pc, nb_ptc.shape[0], [str(c) for c in arrays["nb_classes"]],
+        arrays["tk_nextmove"].tolist(), tk_output, norm_probs=True,
+    )
+    return identifier
+
+
+@functools.lru_cache(maxsize=8)
+def _restricted(languages: tuple[str, ...]):
+    """A langid identifier restricted to `languages` (a copy: the full model stays intact)."""
+    full = _langid_model()
+    from langid import langid as lid
+
+    known = [lang for lang in languages if lang in full.nb_classes]
+    idx = [full.nb_classes.index(lang) for lang in known]
+    return lid.LanguageIdentifier(
+        full.nb_ptc[:, idx], full.nb_pc[idx], full.nb_numfeats, known,
+        full.tk_nextmove, full.tk_output, norm_probs=True,
+    )
+
+
+def rank(text: str) -> list[tuple[str, float]]:
+    """Languages for `text` with normalised probabilities, best first (script decides where it can)."""
+    script = dominant_script(text)
+    if not script:
+        return []
+    if script == "han":
+        return [("zh", 1.0)]
+    if script in _SINGLE_LANGUAGE_SCRIPTS:
+        return [(_SINGLE_LANGUAGE_SCRIPTS[script], 1.0)]
+    candidates = {"latin": LATIN_LANGUAGES, "cyrillic": CYRILLIC_LANGUAGES, "arabic": ARABIC_LANGUAGES}.get(script)
+    if candidates is None:
+        return []
+    cleaned = _URLISH.sub(" ", text)
+    return [(lang, float(p)) for lang, p in _restricted(tuple(candidates)).rank(cleaned)]
+
+
+def identify(text: str) -> str:
+    """ISO 639-1 code of the language of `text`, or "und" when it has no letters to go by."""
+    ranked = rank(text)
+    return ranked[0][0] if ranked else UNDETERMINED
+
+
+def letter_count(text: str) -> int:
+    return sum(1 for ch in text if ch.isalpha())
+
+
+def _weight(text: str) -> int:
+    """Evidence a text carries: Han/kana/hangul characters count like five Latin letters (a word)."""
+    counts = script_counts(text)
+    dense = counts["han"] + counts["kana"] + counts["hangul"]
+    return 5 * dense + sum(counts.values()) - dense
+
+
+# A paragraph overrides its section's language only with this much evidence (weight, see `_weight`):
+# across scripts (Latin inside Chinese) a sentence's worth; within one script (English inside German)
+# a few sentences' worth and a confident identification.
+MIN_WEIGHT_OTHER_SCRIPT = 40
+MIN_WEIGHT_SAME_SCRIPT = 150
+MIN_CONFIDENCE_SAME_SCRIPT = 0.98
+IDENTIFY_CHARS = 1000
+
+
+def assign_languages(texts: list[str], sections: list[int]) -> list[str]:
+    """The language of each paragraph, given the paragraphs' texts and section numbers."""
+    # The first ~1000 characters of a paragraph are evidence enough; capping keeps book-length input linear
+    # and cheap (langid.py walks its automaton byte by byte in Python).
+    texts = [t[:IDENTIFY_CHARS] for t in texts]
+    own = [rank(t) for t in texts]
+    weights = [_weight(t) for t in texts]
+    section_votes: dict[int, Counter] = {}
+    for ranked, weight, section in zip(own, weights, sections):
+        if ranked:
+            section_votes.setdefault(section, Counter())[ranked[0][0]] += weight
+    file_votes = sum(section_votes.values(), Counter())
+    file_lang = file_votes.most_common(1)[0][0] if file_votes else UNDETERMINED
+    section_lang = {s: v.most_common(1)[0][0] for s, v in section_votes.items()}
+
+    result = []
+    for text, ranked, weight, section in zip(texts, own, weights, sections):
+        base = section_lang.get(section, file_lang)
+        if not ranked:
+            result.append(base)
+            continue
+        lang, confidence = ranked[0]
+        if lang == base:
+            result.append(base)
+            continue
+        same_script = _script_family(lang) == _script_family(base)
+        if same_script:
+            keep_own = weight >= MIN_WEIGHT_SAME_SCRIPT and confidence >= MIN_CONFIDENCE_SAME_SCRIPT
+        else:
+            keep_own = weight >= MIN_WEIGHT_OTHER_SCRIPT
+        result.append(lang if keep_own else base)
+    return result
+
+
+def _script_family(lang: str) -> str:
+    if lang in LATIN_LANGUAGES:
+        return "latin"
+    if lang in CYRILLIC_LANGUAGES:
+        return "cyrillic"
+    if lang in ARABIC_LANGUAGES:
+        return "arabic"
+    return lang
