@@ -30,6 +30,39 @@ def _global(debug: bool = typer.Option(False, "--debug", help="Show full traceba
 # ---- commands: each one a small function over the library API (sections owned by their modules) ----
 
 
+# -- segment (owner: corpus/segment.py, corpus/reader.py)
+@app.command("segment")
+def segment_cmd(
+    file: Path = typer.Argument(..., help="A text or Markdown file, in any supported encoding."),
+    lang: str = typer.Option(..., "--lang", "-l", help="ISO 639-1 code of the language to print (en, zh, de...)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text: one sentence a line; jsonl: one JSON object "
+                            "a line with doc id, sentence index, paragraph and character offsets."),
+) -> None:
+    """Print the sentences of one language found in FILE, in document order."""
+    import json
+
+    from corpus.langid import language_code
+    from corpus.reader import read_documents
+
+    code = language_code(lang)
+    if fmt not in ("text", "jsonl"):
+        raise CorpusError(f"unknown format {fmt!r} (text or jsonl)")
+    documents = read_documents(file)
+    chosen = [d for d in documents if d.lang == code]
+    if not chosen:
+        found = ", ".join(d.lang for d in documents)
+        raise CorpusError(f"no {code} text in this file (found: {found})", file)
+    out = sys.stdout
+    for doc in chosen:
+        for s in doc.sentences:
+            if fmt == "text":
+                out.write(s.text + "\n")
+            else:
+                record = {"doc": s.doc_id, "lang": doc.lang, "index": s.index, "paragraph": s.paragraph,
+                          "start": s.start, "end": s.end, "text": s.text}
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 # -- eval (owner: aligner/evaluate.py)
 @app.command("eval")
 def eval_cmd(

@@ -244,3 +244,25 @@ def _script_family(lang: str) -> str:
     if lang in ARABIC_LANGUAGES:
         return "arabic"
     return lang
+
+
+# ISO 639-1: every two-letter code, for validating user input (a code langid.py does not know is still a
+# language: its text can be read and segmented with the generic rules).
+ISO_639_1 = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik
+io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml
+mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
+se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
+vo wa wo xh yi yo za zh zu
+""".split())
+
+
+def language_code(code: str) -> str:
+    """The ISO 639-1 code in a user's language tag ("de", "DE", "zh-Hant", "pt_BR"); CorpusError otherwise."""
+    from corpus.errors import CorpusError
+
+    primary = re.split(r"[-_]", (code or "").strip())[0].lower()
+    if primary not in ISO_639_1:
+        raise CorpusError(f"unknown language code {code!r} (expected ISO 639-1, such as en, de, fr, zh)")
+    return primary
