@@ -38,7 +38,7 @@ _CANDIDATE = re.compile(
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _OPENERS = "([{„“\"'«‹‚‘¿¡*_"
-_DOTTED = re.compile(r"(?:\w{1,3}\.)+\w{1,3}")  # u.s, z.b, e.g, i.e, d.h, ph.d, u.s.w
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")  # u.s, z.b, e.g, i.e, d.h, ph.d (letters only: not v1.5)
 
 # Always abbreviations (lower-cased, without the final period).
 _ABBREVIATIONS: dict[str, set[str]] = {
@@ -91,9 +91,11 @@ _CAPITALISED_NOUNS = {"de", "lb"}
 
 
 @functools.lru_cache(maxsize=None)
-def _abbreviations(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+def _abbreviations(lang: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(always, before a number only, only when written with a capital) abbreviations of `lang`."""
     always = set(_ABBREVIATIONS.get(lang, ()))
     numeric = set(_NUMERIC_ABBREVIATIONS.get(lang, ()))
+    capitalised: set[str] = set()
     if lang not in _ABBREVIATIONS:
         always |= _GENERIC_ABBREVIATIONS
         numeric |= _GENERIC_NUMERIC
@@ -101,14 +103,16 @@ def _abbreviations(lang: str) -> tuple[frozenset[str], frozenset[str]]:
             from pysbd.languages import Language
 
             pysbd_lang = Language.get_language_code(lang)
-            # Short common words in those lists (`is`, `man`, `me`) would veto real sentence ends: keep
-            # the dotted ones and the ones of four or more letters.
-            always |= {a.strip().lower() for a in pysbd_lang.Abbreviation.ABBREVIATIONS
-                       if "." in a or len(a.strip()) >= 4}
+            # Those lists hold short common words too (`is`, `man`, `me` in English), which would veto real
+            # sentence ends; an abbreviation is trusted when dotted (`a.c`), else only when written with
+            # a capital (titles before names: `Sr.`, `Av.`), where a sentence rarely ends.
+            for a in pysbd_lang.Abbreviation.ABBREVIATIONS:
+                a = a.strip().lower()
+                (always if "." in a else capitalised).add(a)
             numeric |= {a.strip().lower() for a in getattr(pysbd_lang.Abbreviation, "NUMBER_ABBREVIATIONS", [])}
         except (ValueError, KeyError, AttributeError, ImportError):
             pass
-    return frozenset(a.lower() for a in always), frozenset(numeric)
+    return frozenset(a.lower() for a in always), frozenset(numeric), frozenset(capitalised)
 
 
 def _token_before(line: str, end: int) -> tuple[str, int]:
@@ -133,8 +137,8 @@ def _is_abbreviation(line: str, term_start: int, next_char: str, lang: str) -> b
     if not token:
         return False
     low = token.lower()
-    always, numeric = _abbreviations(lang)
-    if low in always:
+    always, numeric, capitalised = _abbreviations(lang)
+    if low in always or (low in capitalised and token[0].isupper()):
         return True
     if low in numeric and next_char.isdigit():
         return True
@@ -144,8 +148,8 @@ def _is_abbreviation(line: str, term_start: int, next_char: str, lang: str) -> b
         # A capital letter: a name's initial (J. R. R. Tolkien, George W. Bush), unless a designator word
         # such as "Series" precedes it.
         return _word_before(line, token_start).lower() not in _DESIGNATORS
-    if _DOTTED.fullmatch(token) and not token.replace(".", "").isdigit():
-        return True  # U.S, z.B, i.e, Ph.D: dotted abbreviations (but not 1.2)
+    if _DOTTED.fullmatch(token):
+        return True  # U.S, z.B, i.e, Ph.D: dotted abbreviations
     if lang in _ORDINAL_DOT and token.isdigit() and len(token) <= 3:
         return True  # am 11. Februar, im 20. Jahrhundert
     return False
@@ -176,7 +180,7 @@ def _line_boundaries(line: str, lang: str) -> list[int]:
             # "5.3", "z.B.", "Gen-4.5": no break without a space, except "!"/"?"/"." written straight
             # before Chinese text after Chinese text ("好!我们").
             before = line[m.start() - 1] if m.start() > 0 else ""
-            if _CJK_CHAR.match(nxt) and (set(term) & set("!?") or _CJK_CHAR.match(before or " ")):
+            if _CJK_CHAR.match(nxt) and (set(term) & set("!?") or term == "." and _CJK_CHAR.match(before or " ")):
                 ends.append(end)
             continue
         if nxt.islower():
