@@ -104,6 +104,31 @@ def _read_lines(path: Path) -> list[str]:
         raise CorpusError(f"cannot read ({exc.__class__.__name__})", path) from exc
 
 
+# -- inspect (owner: corpus/inspect.py, corpus/export.py, corpus/tmx.py)
+@app.command("inspect")
+def inspect_cmd(
+    file: Path = typer.Argument(..., help="A TMX file (any tool's), or a units table saved as .parquet."),
+    grep: Optional[str] = typer.Option(
+        None, "--grep", metavar="WORD",
+        help="Show (and export) only the units in which some language contains WORD, case-insensitive."),
+    lang: Optional[list[str]] = typer.Option(
+        None, "--lang", metavar="LANG", help="Keep only this language (repeatable): en, zh, zh-TW, de..."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", metavar="FORMAT",
+        help="Export as csv, parquet, jsonl (one row per unit and language) or moses (PATH.<lang> files, "
+        "line-aligned, only units having every chosen language)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="PATH",
+        help="Where to export (format from the suffix when --format is not given)."),
+    samples: Optional[int] = typer.Option(
+        None, "--samples", min=0, metavar="N", help="How many units to show (default 5, or 20 with --grep)."),
+) -> None:
+    """Summarise a TMX file: header, languages, units, link types, confidence, fidelity and sample units."""
+    from corpus.inspect import run_inspect
+
+    run_inspect(file, grep=grep, langs=lang or None, fmt=fmt, output=output, samples=samples)
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")

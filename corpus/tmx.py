@@ -173,8 +173,24 @@ def _number(value: float | None) -> str | None:
     return repr(float(value))
 
 
-def _select_languages(df: pl.DataFrame, langs: list[str] | None) -> list[tuple[str, str]]:
-    """The chosen languages as (base, script-or-"") in output order; an empty script matches any script."""
+def select_languages(df: pl.DataFrame, langs: list[str] | None) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+    """Rows of the chosen languages, and the choice as (base, script-or-"") in the order given.
+
+    `langs` holds codes in any style (`en`, `ZH-TW`, `zh_Hans`); a code with a script (or a Chinese region)
+    keeps only rows of that script. None chooses every language of the table, in table order.
+    A code the table lacks is a CorpusError.
+    """
+    chosen = _chosen_languages(df, langs)
+    scripts = {base: script for base, script in chosen if script}
+    required_script = pl.col("lang").replace_strict(scripts, default="", return_dtype=pl.Utf8)
+    rows = df.filter(
+        pl.col("lang").is_in([base for base, _ in chosen])
+        & ((required_script == "") | (pl.col("script") == required_script))
+    )
+    return rows, chosen
+
+
+def _chosen_languages(df: pl.DataFrame, langs: list[str] | None) -> list[tuple[str, str]]:
     if langs is None:
         return [(lang, "") for lang in languages(df)]
     chosen: list[tuple[str, str]] = []
@@ -192,9 +208,11 @@ def _select_languages(df: pl.DataFrame, langs: list[str] | None) -> list[tuple[s
     return chosen
 
 
-def _tags(df: pl.DataFrame, lang_style: str) -> pl.DataFrame:
-    """xml:lang code for each (lang, script) pair of the table: a few pairs, not a loop over rows."""
-    pairs = df.select("lang", "script").unique().sort("lang", "script")
+def language_tags(df: pl.DataFrame, lang_style: str = "rfc3066") -> pl.DataFrame:
+    """`lang`, `script`, `tag`: the xml:lang code of each (lang, script) pair of the table, to join on.
+
+    Formats the few distinct pairs, not the rows."""
+    pairs = df.select("lang", pl.col("script").fill_null("")).unique().sort("lang", "script")
     codes = []
     for lang, script in pairs.iter_rows():
         try:
@@ -251,14 +269,9 @@ def write_tmx(
     if lang_style not in LANG_STYLES:
         raise CorpusError(f"unknown language code style {lang_style!r} (choose from {', '.join(LANG_STYLES)})")
     df = units_frame(units).with_columns(pl.col("text").fill_null(""), pl.col("script").fill_null(""))
-    chosen = _select_languages(df, langs)
+    selected, chosen = select_languages(df, langs)
     order = {base: i for i, (base, _) in enumerate(chosen)}
-    scripts = {base: script for base, script in chosen if script}
-    required_script = pl.col("lang").replace_strict(scripts, default="", return_dtype=pl.Utf8)
-    selected = df.filter(
-        pl.col("lang").is_in(list(order)) & ((required_script == "") | (pl.col("script") == required_script))
-    )
-    selected = selected.join(_tags(selected, lang_style), on=["lang", "script"], how="left").with_columns(
+    selected = selected.join(language_tags(selected, lang_style), on=["lang", "script"], how="left").with_columns(
         pl.col("lang").replace_strict(order, return_dtype=pl.Int64).alias("_order")
     )
     needed = 1 if include_single else min(2, len(chosen))

@@ -32,11 +32,7 @@ LANG_CODE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 
 def units() -> pl.DataFrame:
     """Hand-made trilingual table: units lacking a language, a one-language (0-0-1) unit, zh-Hans and zh-Hant."""
-    rows = json.loads((DATA / "units.json").read_text(encoding="utf-8"))
-    # keys a row leaves out take the table's defaults ("" and []), as the pipeline writes them
-    return units_frame(rows).with_columns(
-        pl.col("script", "doc_id").fill_null(""), pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
-    )
+    return units_frame(json.loads((DATA / "units.json").read_text(encoding="utf-8")))
 
 
 def tmx_rule_violations(path: Path) -> list[str]:
