@@ -11,9 +11,10 @@ How the text is cut into blocks:
 - headings, list items, block quotes, hard line breaks (two trailing spaces or a backslash) always end a
   block;
 - a single line break inside a block is a *soft wrap* (joined with a space, or with nothing between two
-  CJK characters) when the text is wrapped prose: Markdown with blank-line paragraphs, or plain text whose
-  lines are evidently wrapped at a fixed width. Otherwise (line-per-paragraph text such as most web
-  exports, or a block of short lines such as a header with author/date lines) every line is a block.
+  CJK characters) when the text is wrapped prose: Markdown whose lines mostly end mid-sentence, or plain
+  text whose lines are also evidently wrapped at a fixed width. Otherwise (line-per-paragraph text such
+  as most web exports, whose lines end where sentences end, or a block of short `Field: value` lines such
+  as an author/date header) every line is a block.
 
 What is stripped: emphasis markers, heading/list/quote markers, link syntax (the link text stays),
 footnote-reference links such as `[1](url)` (runs of them with their separating commas), citation marks
@@ -142,25 +143,28 @@ def _visible_length(line: str) -> int:
 def _is_wrapped_prose(lines: list[str], markdown: bool) -> bool:
     """Whether single line breaks inside a block are soft wraps.
 
-    Blank-line paragraphs are required (a text without them has one paragraph per line). Markdown then
-    wraps by definition; plain text only when its lines are evidently wrapped at a fixed width: several
-    lines continue onto the next one, they are long, and no line is much longer than a typical wrap width.
+    The lines that run on into a next non-blank line (hard breaks aside) tell: in text with one paragraph
+    per line they end where sentences end (`.`, `?`, `:`, a closing quote) or are headings, in wrapped
+    text they mostly end mid-sentence. Markdown wraps unless most such lines end a sentence; plain text
+    must also show a fixed wrap width: several such lines, long ones, and no line much longer than that.
     """
-    nonblank = [ln for ln in lines if not _BLANK.match(ln)]
-    if not nonblank:
-        return False
-    blank_separated = sum(
-        1 for a, b in zip(lines, lines[1:]) if not _BLANK.match(a) and _BLANK.match(b)
-    )
-    if blank_separated < 0.25 * len(nonblank):
+    continued = [
+        a.rstrip().rstrip("*_")
+        for a, b in zip(lines, lines[1:])
+        if not _BLANK.match(a) and not _BLANK.match(b) and not a.endswith(("  ", "\\"))
+    ]
+    if continued and sum(1 for a in continued if a.endswith(_SENTENCE_END)) >= 0.5 * len(continued):
         return False
     if markdown:
         return True
-    continued = [len(a.rstrip()) for a, b in zip(lines, lines[1:]) if not _BLANK.match(a) and not _BLANK.match(b)]
     if len(continued) < 3:
         return False
-    continued.sort()
-    return continued[len(continued) // 2] >= 40 and max(len(ln) for ln in nonblank) <= 120
+    lengths = sorted(len(a) for a in continued)
+    return lengths[len(lengths) // 2] >= 40 and max(len(ln) for ln in lines) <= 120
+
+
+_FIELD = re.compile(r"[ \t]*[^\s:：.。!?！？][^:：.。!?！？\n]{0,24}[:：][ \t]*\S")
+_SENTENCE_END = tuple(".!?:;。！？：；…\"”’»)）」』")
 
 
 def _code_array(text: str) -> np.ndarray:
@@ -182,17 +186,30 @@ class _Stripper:
     def drop(self, start: int, end: int) -> None:
         self.keep[start:end] = False
 
-    def drop_matches(self, pattern: re.Pattern, start: int, end: int) -> None:
+    def drop_matches(self, pattern: re.Pattern, start: int, end: int, spaced: bool = False) -> None:
         for m in pattern.finditer(self.text, start, end):
-            self.keep[m.start():m.end()] = False
+            if spaced:
+                self.drop_spaced(m.start(), m.end())
+            else:
+                self.keep[m.start():m.end()] = False
+
+    def drop_spaced(self, start: int, end: int) -> None:
+        """Drop text[start:end] and, when punctuation or the line end follows, the spaces before it too
+        ("Visit https://x.org." becomes "Visit.", not "Visit .")."""
+        self.keep[start:end] = False
+        after = self.text[end:end + 1]
+        if after in ("", "\n") or after in ".,;:!?)]}。，；：！？）":
+            while start > 0 and self.text[start - 1] in " \t\u00a0":
+                start -= 1
+                self.keep[start] = False
 
     def strip_inline(self, start: int, end: int) -> None:
         """Remove inline markup in text[start:end] (a block, possibly spanning soft-wrapped lines)."""
         text = self.text
         self.drop_matches(_HTML_COMMENT, start, end)
-        self.drop_matches(_IMAGE, start, end)
-        self.drop_matches(_FOOTNOTE_RUN, start, end)
-        self.drop_matches(_AUTOLINK, start, end)
+        self.drop_matches(_IMAGE, start, end, spaced=True)
+        self.drop_matches(_FOOTNOTE_RUN, start, end, spaced=True)
+        self.drop_matches(_AUTOLINK, start, end, spaced=True)
         for m in _INLINE_LINK.finditer(text, start, end):
             if self.keep[m.start()]:
                 self.drop(m.start(1), m.end(1))
@@ -202,7 +219,7 @@ class _Stripper:
             url_end = m.end()
             while url_end > m.start() and text[url_end - 1] in ".,;:!?'\"":
                 url_end -= 1  # sentence punctuation after a URL belongs to the sentence
-            self.drop(m.start(), url_end)
+            self.drop_spaced(m.start(), url_end)
         self.drop_matches(_HTML_TAG, start, end)
         for m in _ENTITY.finditer(text, start, end):
             char = html.unescape(m.group())
@@ -295,16 +312,17 @@ def parse(text: str, markdown: bool | None = None) -> Parsed:
         current = []
         current_kind = "paragraph"
 
-    def short_line_block(first: int) -> bool:
-        """A block whose lines are all short is a list of lines (header fields, an address, verse)."""
+    def field_block(first: int) -> bool:
+        """A block of short `Field: value` lines (author, date, place of an article) is a list of lines."""
         j = first
-        count = 0
+        count = fields = 0
         while j < len(spans) and not _BLANK.match(line_texts[j]):
             if _visible_length(line_texts[j]) >= 40:
                 return False
             count += 1
+            fields += bool(_FIELD.match(line_texts[j]))
             j += 1
-        return count >= 2
+        return count >= 2 and fields >= 0.5 * count
 
     line_per_block = not soft_wrap
     for i, (a, b) in enumerate(spans):
@@ -326,7 +344,7 @@ def parse(text: str, markdown: bool | None = None) -> Parsed:
                 line_per_block = False
             continue
         if soft_wrap and not current and (i == 0 or _BLANK.match(line_texts[i - 1])):
-            line_per_block = short_line_block(i)
+            line_per_block = field_block(i)
         if _FENCE.match(line):
             stripper.drop(a, b)
             flush()
