@@ -166,3 +166,12 @@ def test_large_file_streams_back_completely(tmp_path):
     assert report.units_written == n
     back = read_tmx(path)
     assert_frame_equal(back, table)
+
+
+def test_utf16_file_as_trados_exports_it(tmp_path):
+    path = tmp_path / "trados.tmx"
+    text = ('<?xml version="1.0" encoding="UTF-16"?>\n<tmx version="1.4"><header srclang="EN-US"/><body>'
+            '<tu><tuv xml:lang="EN-US"><seg>Hi</seg></tuv><tuv xml:lang="ZH-HK"><seg>你好</seg></tuv></tu>'
+            '</body></tmx>')
+    path.write_bytes(text.encode("utf-16"))  # with BOM
+    assert read_tmx(path).select("lang", "script", "text").rows() == [("en", "", "Hi"), ("zh", "Hant", "你好")]
