@@ -129,6 +129,39 @@ def inspect_cmd(
     run_inspect(file, grep=grep, langs=lang or None, fmt=fmt, output=output, samples=samples)
 
 
+# -- build (owner: aligner/build.py, aligner/docalign.py, aligner/merge.py)
+@app.command("build")
+def build_cmd(
+    folder: Path = typer.Argument(..., help="A folder of documents (.txt, .md; any encoding; files holding "
+                                  "several languages are split), searched recursively."),
+    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder (created when missing)."),
+    name: str = typer.Option("corpus", "--name", "-n", help="File name prefix of the corpus outputs."),
+    presegmented: bool = typer.Option(False, "--presegmented", help="Files hold one sentence per line, as given."),
+    no_fidelity: bool = typer.Option(False, "--no-fidelity", help="Skip fidelity scoring (and its report)."),
+) -> None:
+    """Find which documents of FOLDER are translations of one another (and which parts), align them sentence
+    by sentence across all their languages, and write NAME.tmx (plus one TMX per language pair),
+    NAME.parquet, documents.csv, unaligned.csv, the fidelity report and compare.html into OUT."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aligner.build import BuildOptions, build_corpus, print_summary
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        result = build_corpus(folder, out, name, BuildOptions(presegmented=presegmented, fidelity=not no_fidelity),
+                              progress=progress)
+    print_summary(result, Console())
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")

@@ -258,14 +258,15 @@ class DocumentAligner:
                             cells=tuple((i * block, j * block) for i, j in cells))
 
     def decide(self, docs: Sequence[DocumentLike], progress=None) -> list[PairDecision]:
-        """Every candidate pair with its verdict, in a stable order (by document position in `docs`)."""
+        """Every candidate pair with its verdict, in a stable order (by document position in `docs`);
+        `progress(done, total)` is called after each pair."""
         vectors = self.embed(docs)
         pairs = self.candidates(docs, vectors)
         out = []
         for a, b, sim in pairs:
             out.append(self.compare(docs[a], docs[b], vectors[a], vectors[b], sim))
             if progress is not None:
-                progress()
+                progress(len(out), len(pairs))
         return out
 
 

@@ -1,0 +1,330 @@
+"""`corpus build DIR`: from a folder of documents to an aligned multilingual corpus, with no hints.
+
+Pipeline: read the folder (mixed-language files split into one document per language) -> document alignment
+(aligner.docalign: which documents are parallel, where) -> per document group: align every accepted pair on
+its parallel spans (aligner.Aligner), merge the pairs into multilingual units (aligner.merge), score fidelity
+-> write the outputs, each atomically.
+
+Each document group is one independent task, `build_group(corpus, docs, decisions, options)`: plain inputs in,
+polars tables out, no shared state, so groups can be spread over workers (the Dask engine of `--workers`)
+and the result is the same whatever runs them.
+
+Outputs in OUT (NAME from `--name`):
+- `NAME.tmx` (every language), `NAME.<l1>-<l2>.tmx` (one per language pair), `NAME.parquet` (the central
+  units table, corpus.table), `documents.csv` (every candidate document pair, its scores and decision),
+  `unaligned.csv` (every sentence in no unit, with the reason), `fidelity.parquet`/`fidelity.csv` (per-unit
+  fidelity), `fidelity.documents.csv` (per document), `compare.html` (side by side).
+- Several groups go into the same files: the table's `corpus` column names the group (`NAME` when the folder
+  holds one group, else `NAME-1`, `NAME-2`, ... in order of their first document) and `unit_id` counts within
+  each group; the TMX `tuid` is `corpus-unit_id`. One set of files keeps a folder's corpus in one translation
+  memory, which is what CAT tools import; the `corpus` column and the x-corpus prop split it again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import polars as pl
+
+from aligner.docalign import DocumentAligner, PairDecision, decisions_frame, document_groups
+from aligner.links import Link
+from aligner.merge import MergeStats, PairLinks, language_order, merge_pairs, units_table
+from corpus.errors import CorpusError
+
+UNALIGNED_SCHEMA = {
+    "corpus": pl.Utf8, "doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64, "text": pl.Utf8, "reason": pl.Utf8,
+}
+OUTSIDE = "outside the parallel part of the document"
+NO_COUNTERPART = "no counterpart in the other languages"
+NOT_PARALLEL = "document parallel to no other document"
+SAME_LANGUAGE = "another document of the group has the same language"
+
+
+@dataclass
+class BuildOptions:
+    presegmented: bool = False  # one sentence per line, as given
+    max_per_doc: int = 4  # sentences of one document in one unit
+    fidelity: bool = True
+    embedder: object | None = None
+
+
+@dataclass
+class PresegmentedDocument:
+    """A document given one sentence per line: no segmentation, language identified from its text."""
+
+    id: str
+    path: str
+    lang: str
+    script: str
+    sentence_texts: list[str]
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class GroupResult:
+    corpus: str
+    doc_ids: list[str]
+    langs: list[str]  # the group's language order (link labels, pair files)
+    units: pl.DataFrame  # corpus.table units
+    unaligned: pl.DataFrame  # UNALIGNED_SCHEMA
+    pairs: pl.DataFrame  # one row per aligned document pair: links, kinds, signature
+    merge: dict
+
+
+@dataclass
+class BuildResult:
+    name: str
+    out_dir: Path
+    documents: list
+    decisions: pl.DataFrame
+    groups: list[GroupResult]
+    units: pl.DataFrame
+    unaligned: pl.DataFrame
+    files: list[Path]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- reading ---------------------------------------------------------------------------------------------
+
+
+def read_presegmented(folder: Path) -> list[PresegmentedDocument]:
+    from corpus.langid import identify
+    from corpus.normalize import is_traditional
+    from corpus.reader import read_text
+
+    files = sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".md")
+                   and not any(p.startswith(".") for p in f.relative_to(folder).parts))
+    if not files:
+        raise CorpusError("no text files (.txt, .md) in this folder", folder)
+    docs = []
+    for f in files:
+        text, _ = read_text(f)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if not lines:
+            continue
+        lang = identify(" ".join(lines[:200]))
+        script = ("Hant" if is_traditional(text) else "Hans") if lang == "zh" else ""
+        docs.append(PresegmentedDocument(f.stem, str(f), lang, script, lines))
+    return docs
+
+
+def read_corpus_folder(folder: str | Path, presegmented: bool = False) -> list:
+    root = Path(folder)
+    if not root.is_dir():
+        raise CorpusError("no such folder" if not root.exists() else "not a folder", root)
+    if presegmented:
+        return read_presegmented(root)
+    from corpus.reader import read_folder
+
+    return read_folder(root)
+
+
+# ---- one document group: the unit of work ----------------------------------------------------------------
+
+
+def _one_document_per_language(docs: Sequence, decisions: Sequence[PairDecision]) -> tuple[list, list]:
+    """Keep, per language, the document with the most anchors to the others (units hold one variant per
+    language); the rest is reported, not aligned."""
+    strength = {d.id: 0 for d in docs}
+    for dec in decisions:
+        if dec.parallel and dec.doc_a in strength and dec.doc_b in strength:
+            strength[dec.doc_a] += dec.anchors
+            strength[dec.doc_b] += dec.anchors
+    kept, dropped = {}, []
+    for d in sorted(docs, key=lambda d: -strength[d.id]):
+        (dropped.append(d) if d.lang in kept else kept.__setitem__(d.lang, d))
+    order = [d for d in docs if d in kept.values()]
+    return order, dropped
+
+
+def build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
+                options: BuildOptions | None = None) -> GroupResult:
+    """Align one document group into multilingual units. Pure: documents and their pair decisions in,
+    tables out (the embedder's disk cache is the only thing touched)."""
+    from aligner import Aligner
+
+    options = options or BuildOptions()
+    docs, dropped = _one_document_per_language(docs, decisions)
+    by_id = {d.id: d for d in docs}
+    accepted = [d for d in decisions if d.parallel and d.doc_a in by_id and d.doc_b in by_id]
+    pair_links, pair_rows = [], []
+    in_span: dict[str, set[int]] = {d.id: set() for d in docs}
+    for dec in accepted:
+        a, b = by_id[dec.doc_a], by_id[dec.doc_b]
+        (a0, a1), (b0, b1) = dec.span_a, dec.span_b
+        in_span[a.id].update(range(a0, a1 + 1))
+        in_span[b.id].update(range(b0, b1 + 1))
+        alignment = Aligner(a.sentence_texts[a0 : a1 + 1], b.sentence_texts[b0 : b1 + 1], a.lang, b.lang,
+                            embedder=options.embedder).align()
+        links = tuple(Link(tuple(i + a0 for i in link.src), tuple(j + b0 for j in link.tgt), link.confidence)
+                      for link in alignment.links)
+        pair_links.append(PairLinks(a.id, b.id, links))
+        kinds: dict[str, int] = {}
+        for link in links:
+            kinds[link.kind] = kinds.get(link.kind, 0) + 1
+        pair_rows.append({"corpus": corpus, "doc_a": a.id, "doc_b": b.id, "lang_a": a.lang, "lang_b": b.lang,
+                          "links": len(links), "kinds": " ".join(f"{k}:{v}" for k, v in sorted(kinds.items())),
+                          "signature": alignment.signature})
+    stats = MergeStats()
+    merged = merge_pairs([d.id for d in docs], [len(d.sentence_texts) for d in docs], pair_links,
+                         max_per_doc=options.max_per_doc, stats=stats)
+    langs = language_order(docs, merged)
+    units = units_table(merged, docs, corpus, langs)
+    if options.fidelity and not units.is_empty():
+        from aligner.fidelity import score_units
+
+        units = score_units(units, source_lang=langs[0], embedder=options.embedder)
+    in_unit = {d.id: set() for d in docs}
+    for u in merged:
+        for doc_id, sents in u.sentences.items():
+            in_unit[doc_id].update(sents)
+    rows = []
+    for d in docs:
+        for k, text in enumerate(d.sentence_texts):
+            if k not in in_unit[d.id]:
+                rows.append({"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": text,
+                             "reason": NO_COUNTERPART if k in in_span[d.id] else OUTSIDE})
+    for d in dropped:
+        rows += [{"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": SAME_LANGUAGE}
+                 for k, t in enumerate(d.sentence_texts)]
+    return GroupResult(
+        corpus=corpus, doc_ids=[d.id for d in docs], langs=langs, units=units,
+        unaligned=pl.DataFrame(rows, schema=UNALIGNED_SCHEMA),
+        pairs=pl.DataFrame(pair_rows, schema={"corpus": pl.Utf8, "doc_a": pl.Utf8, "doc_b": pl.Utf8,
+                                              "lang_a": pl.Utf8, "lang_b": pl.Utf8, "links": pl.Int64,
+                                              "kinds": pl.Utf8, "signature": pl.Utf8}),
+        merge={"links": stats.links, "accepted": stats.accepted, "supported": stats.supported,
+               "contradicted": stats.contradicted, "rejected": dict(stats.rejected)},
+    )
+
+
+# ---- the whole folder ------------------------------------------------------------------------------------
+
+
+def group_names(name: str, count: int) -> list[str]:
+    return [name] if count == 1 else [f"{name}-{k}" for k in range(1, count + 1)]
+
+
+def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: BuildOptions | None = None,
+                 progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+    """Build the corpus of `folder` into `out_dir` (see the module docstring); `progress(step, done, total)`
+    is called as the long steps advance."""
+    options = options or BuildOptions()
+    if not name or any(c in name for c in "/\\") or name.startswith("."):
+        raise CorpusError(f"bad corpus name {name!r} (a plain file name prefix is expected)")
+    started = time.perf_counter()
+    out = Path(out_dir)
+    docs = read_corpus_folder(folder, options.presegmented)
+    if options.embedder is None:
+        from aligner.embed import default_embedder
+
+        options.embedder = default_embedder()
+    doc_aligner = DocumentAligner(embedder=options.embedder)
+    report = (lambda step: (lambda done, total: progress(step, done, total))) if progress else (lambda step: None)
+    decisions = doc_aligner.decide(docs, progress=report("comparing documents"))
+    groups = document_groups(docs, decisions)
+    names = group_names(name, len(groups))
+    results = []
+    tick = report("aligning document groups")
+    for k, (corpus, group) in enumerate(zip(names, groups)):
+        ids = {d.id for d in group}
+        results.append(build_group(corpus, group, [d for d in decisions if d.doc_a in ids and d.doc_b in ids], options))
+        if tick:
+            tick(k + 1, len(groups))
+    grouped = {i for g in groups for i in (d.id for d in g)}
+    lone = [{"corpus": "", "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": NOT_PARALLEL}
+            for d in docs if d.id not in grouped for k, t in enumerate(d.sentence_texts)]
+    from corpus.table import empty_units
+
+    units = pl.concat([r.units for r in results]) if results else empty_units()
+    unaligned = pl.concat([*(r.unaligned for r in results), pl.DataFrame(lone, schema=UNALIGNED_SCHEMA)])
+    result = BuildResult(name, out, docs, decisions_frame(decisions), results, units, unaligned, [], 0.0)
+    write_outputs(result, options)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_outputs(result: BuildResult, options: BuildOptions) -> None:
+    from corpus.atomic import atomic_path
+    from corpus.page import write_page
+    from corpus.table import write_csv, write_parquet
+    from corpus.tmx import write_tmx
+
+    out, name, units = result.out_dir, result.name, result.units
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"cannot create the output folder ({exc.strerror})", out) from exc
+    files: list[Path] = []
+
+    def csv(frame: pl.DataFrame, path: Path) -> None:
+        with atomic_path(path) as tmp:
+            frame.write_csv(tmp)
+        files.append(path)
+
+    csv(result.decisions, out / "documents.csv")
+    csv(result.unaligned, out / "unaligned.csv")
+    write_parquet(units, out / f"{name}.parquet")
+    files.append(out / f"{name}.parquet")
+    if units.is_empty():
+        result.notes.append("no parallel documents found: no TMX, fidelity report or page written")
+        result.files = files
+        return
+    write_tmx(units, out / f"{name}.tmx")
+    files.append(out / f"{name}.tmx")
+    pairs: list[tuple[str, str]] = []
+    for group in result.groups:
+        for pair in itertools.combinations(group.langs, 2):
+            if pair not in pairs and pair[::-1] not in pairs:
+                pairs.append(pair)
+    for l1, l2 in pairs:
+        path = out / f"{name}.{l1}-{l2}.tmx"
+        write_tmx(units, path, langs=[l1, l2])
+        files.append(path)
+    if options.fidelity:
+        from aligner.fidelity import fidelity_report
+
+        per_unit, per_doc = fidelity_report(units, embedder=options.embedder)
+        write_parquet(per_unit, out / "fidelity.parquet")
+        write_csv(per_unit, out / "fidelity.csv")
+        write_csv(per_doc, out / "fidelity.documents.csv")
+        files += [out / "fidelity.parquet", out / "fidelity.csv", out / "fidelity.documents.csv"]
+    write_page(units, out / "compare.html", title=name)
+    files.append(out / "compare.html")
+    result.files = files
+
+
+# ---- terminal summary ------------------------------------------------------------------------------------
+
+
+def print_summary(result: BuildResult, console=None) -> None:
+    """Documents found, pairs decided, units per link type, unaligned sentences per document, time."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    group_of = {doc_id: g.corpus for g in result.groups for doc_id in g.doc_ids}
+    docs = Table(title=f"{len(result.documents)} documents", title_justify="left")
+    for col in ("document", "lang", "sentences", "corpus", "unaligned"):
+        docs.add_column(col, justify="right" if col in ("sentences", "unaligned") else "left")
+    unaligned = dict(result.unaligned.group_by("doc_id").len().iter_rows())
+    for d in result.documents:
+        docs.add_row(d.id, d.lang, str(len(d.sentence_texts)), group_of.get(d.id, "-"), str(unaligned.get(d.id, 0)))
+    console.print(docs)
+    dec = result.decisions
+    parallel = dec.filter(pl.col("decision") == "parallel")
+    console.print(f"document pairs: {dec.height} compared, {parallel.height} parallel "
+                  f"({', '.join(f'{a}~{b}' for a, b in parallel.select('doc_a', 'doc_b').iter_rows()) or 'none'})")
+    for g in result.groups:
+        kinds = g.units.group_by("unit_id").agg(pl.col("link").first()).group_by("link").len()
+        kinds = kinds.sort(["len", "link"], descending=[True, False])
+        console.print(f"corpus {g.corpus}: {kinds['len'].sum()} units over {'/'.join(g.langs)}; link types "
+                      + ", ".join(f"{k} x{n}" for k, n in kinds.iter_rows()))
+    for note in result.notes:
+        console.print(f"note: {note}")
+    console.print(f"wrote {len(result.files)} files to {result.out_dir}/ in {result.seconds:.1f} s")

@@ -1,0 +1,257 @@
+"""Merge the pairwise alignments of a document group into multilingual units, consistent across pairs.
+
+Every sentence of every document is a node; every non-null link of every pair alignment is a hyperedge over
+its sentences. Units are the connected components, built greedily (Kruskal-style) from the most trustworthy
+links down, where a link is only added when the component it makes stays a sound unit:
+
+- *agreement first*: a link is `supported` when the third document confirms it (its two sides have a common
+  partner there), `contradicted` when the third document pairs its two sides with different sentences, and
+  neutral when the third pair has nothing to say. Supported links go first, then by confidence;
+- a contradicted link may not join components that already hold *different* sentences of the contradicting
+  document (the disagreeing cycle: the stronger links placed first win, the weakest conflicting edge drops);
+- per document a unit holds consecutive sentences (a sentence that no link touches, lying between two of a
+  unit's sentences, is taken in), at most `max_per_doc` of them;
+- units never cross: if unit U comes before V in one document it does so in every document they share.
+
+Transitivity comes for free: if en 5 ~ zh 5 and en 5 ~ de 13, zh 5 and de 13 land in one unit even when the
+zh-de pair missed the link. Components with sentences of a single document are not units: those sentences
+are reported as unaligned by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from aligner.links import Link
+
+
+@dataclass(frozen=True)
+class PairLinks:
+    """The alignment of two documents of a group, in absolute 0-based sentence numbers of each document."""
+
+    doc_a: str
+    doc_b: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class MergedUnit:
+    sentences: dict[str, tuple[int, ...]]  # doc id -> its sentence numbers in the unit (consecutive)
+    confidence: float  # mean confidence of the links that built the unit
+    supported: int  # how many of those links a third document confirmed
+
+
+@dataclass
+class MergeStats:
+    links: int = 0
+    accepted: int = 0
+    supported: int = 0
+    contradicted: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+
+
+class _Components:
+    """Union-find over sentence nodes with, per component, its sentences per document."""
+
+    def __init__(self, sizes: Sequence[int]):
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        total = int(self.offsets[-1])
+        self.parent = list(range(total))
+        self.members: dict[int, dict[int, set[int]]] = {}
+        self.first = np.full((total, len(sizes)), np.nan)  # per root: first sentence in each document
+        self.active = np.zeros(total, dtype=bool)
+        self.conf: dict[int, list[float]] = {}
+        self.support: dict[int, int] = {}
+
+    def node(self, doc: int, sent: int) -> int:
+        return int(self.offsets[doc]) + sent
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def docs_of(self, root: int, doc_count: int) -> dict[int, set[int]]:
+        if root in self.members:
+            return self.members[root]
+        doc = int(np.searchsorted(self.offsets, root, side="right") - 1)
+        return {doc: {root - int(self.offsets[doc])}}
+
+    def is_single(self, root: int) -> bool:
+        return root not in self.members
+
+    def union(self, roots: list[int], merged: dict[int, set[int]], conf: float, supported: bool) -> int:
+        new = min(roots)
+        confs, support = [conf], int(supported)
+        for r in roots:
+            self.parent[r] = new
+            self.active[r] = False
+            confs += self.conf.pop(r, [])
+            support += self.support.pop(r, 0)
+            self.members.pop(r, None)
+        self.members[new] = merged
+        self.conf[new], self.support[new] = confs, support
+        self.first[new] = np.nan
+        for doc, sents in merged.items():
+            self.first[new, doc] = min(sents)
+        self.active[new] = True
+        return new
+
+
+def _crosses(first: np.ndarray, active: np.ndarray, exclude: list[int], candidate: np.ndarray) -> bool:
+    """Does a unit with first sentences `candidate` (NaN where absent) cross any active component?"""
+    mask = active.copy()
+    mask[exclude] = False
+    rows = first[mask]
+    if not len(rows):
+        return False
+    sign = np.sign(rows - candidate)  # NaN where either side lacks the document
+    return bool(((sign > 0).any(axis=1) & (sign < 0).any(axis=1)).any())
+
+
+def merge_pairs(doc_ids: Sequence[str], sizes: Sequence[int], pairs: Sequence[PairLinks], max_per_doc: int = 4,
+                stats: MergeStats | None = None) -> list[MergedUnit]:
+    """Units over several documents from their pairwise links (see the module docstring), in document order."""
+    stats = stats if stats is not None else MergeStats()
+    index = {d: i for i, d in enumerate(doc_ids)}
+    comps = _Components(sizes)
+    # partner[(doc, sentence, other doc)] = the other document's sentences linked to it
+    partner: dict[tuple[int, int, int], set[int]] = {}
+    edges = []
+    for p in pairs:
+        a, b = index[p.doc_a], index[p.doc_b]
+        for link in p.links:
+            if link.is_null:
+                continue
+            for s in link.src:
+                partner.setdefault((a, s, b), set()).update(link.tgt)
+            for t in link.tgt:
+                partner.setdefault((b, t, a), set()).update(link.src)
+            edges.append((a, b, link))
+    stats.links = len(edges)
+
+    def agreement(a: int, b: int, link: Link) -> int:
+        vote = 0
+        for c in range(len(doc_ids)):
+            if c in (a, b):
+                continue
+            via_a = set().union(*(partner.get((a, s, c), set()) for s in link.src))
+            via_b = set().union(*(partner.get((b, t, c), set()) for t in link.tgt))
+            if via_a and via_b:
+                vote += 1 if via_a & via_b else -1
+        return vote
+
+    scored = [(agreement(a, b, link), a, b, link) for a, b, link in edges]
+    scored.sort(key=lambda e: (-(e[0] > 0), -(e[0] >= 0), -e[3].confidence, e[1], e[2], e[3].src))
+
+    def reject(reason: str) -> None:
+        stats.rejected[reason] = stats.rejected.get(reason, 0) + 1
+
+    for vote, a, b, link in scored:
+        stats.supported += vote > 0
+        stats.contradicted += vote < 0
+        nodes = [comps.node(a, s) for s in link.src] + [comps.node(b, t) for t in link.tgt]
+        roots = sorted({comps.find(x) for x in nodes})
+        merged: dict[int, set[int]] = {}
+        for r in roots:
+            for doc, sents in comps.docs_of(r, len(doc_ids)).items():
+                merged.setdefault(doc, set()).update(sents)
+        if vote < 0 and any(
+            sum(1 for r in roots if doc in comps.docs_of(r, len(doc_ids))) > 1
+            for doc in range(len(doc_ids)) if doc not in (a, b)
+        ):
+            reject("contradicted by a third document")
+            continue
+        # take in untouched sentences between a unit's sentences; refuse holes held by other units
+        holes_ok = True
+        for doc, sents in merged.items():
+            for s in range(min(sents), max(sents) + 1):
+                if s in sents:
+                    continue
+                r = comps.find(comps.node(doc, s))
+                if not comps.is_single(r):
+                    holes_ok = False
+                    break
+                roots.append(r)
+                sents.add(s)
+            if not holes_ok:
+                break
+        if not holes_ok:
+            reject("not consecutive")
+            continue
+        if max(len(s) for s in merged.values()) > max_per_doc:
+            reject(f"more than {max_per_doc} sentences of one document")
+            continue
+        candidate = np.full(len(doc_ids), np.nan)
+        for doc, sents in merged.items():
+            candidate[doc] = min(sents)
+        if _crosses(comps.first, comps.active, roots, candidate):
+            reject("crosses another unit")
+            continue
+        comps.union(sorted(set(roots)), merged, link.confidence, vote > 0)
+        stats.accepted += 1
+
+    units = []
+    for root, members in comps.members.items():
+        if comps.find(root) != root or len(members) < 2:
+            continue
+        confs = comps.conf.get(root, [])
+        units.append(MergedUnit(
+            {doc_ids[d]: tuple(sorted(s)) for d, s in sorted(members.items())},
+            float(np.mean(confs)) if confs else 0.0, comps.support.get(root, 0),
+        ))
+    return order_units(units, doc_ids)
+
+
+def order_units(units: list[MergedUnit], doc_ids: Sequence[str]) -> list[MergedUnit]:
+    """Document order: units never cross, so comparing on any shared document is consistent; units sharing
+    no document compare by relative position."""
+    import functools
+
+    sizes = {d: 1 + max((max(u.sentences.get(d, (0,))) for u in units), default=0) for d in doc_ids}
+
+    def cmp(u: MergedUnit, v: MergedUnit) -> int:
+        for d in doc_ids:
+            if d in u.sentences and d in v.sentences:
+                return -1 if u.sentences[d][0] < v.sentences[d][0] else (1 if u.sentences[d][0] > v.sentences[d][0] else 0)
+        pu = np.mean([u.sentences[d][0] / sizes[d] for d in u.sentences])
+        pv = np.mean([v.sentences[d][0] / sizes[d] for d in v.sentences])
+        return -1 if pu < pv else (1 if pu > pv else 0)
+
+    return sorted(units, key=functools.cmp_to_key(cmp))
+
+
+def language_order(docs: Sequence, units: Sequence[MergedUnit]) -> list[str]:
+    """The group's fixed language order for link labels: most sentences in units first, ties by code."""
+    count = {d.id: 0 for d in docs}
+    for u in units:
+        for doc_id, sents in u.sentences.items():
+            count[doc_id] += len(sents)
+    return [d.lang for d in sorted(docs, key=lambda d: (-count[d.id], d.lang))]
+
+
+def units_table(units: Sequence[MergedUnit], docs: Sequence, corpus: str, langs: Sequence[str] | None = None):
+    """The central units table (corpus.table) of merged units: unit_id in document order, one row per
+    language present, link such as `1-1-2` over `langs` (0 where the unit lacks a language)."""
+    from aligner.align import join_sentences
+    from corpus.table import units_frame
+
+    by_id = {d.id: d for d in docs}
+    langs = list(langs or language_order(docs, units))
+    rows = []
+    for unit_id, unit in enumerate(units):
+        per_lang = {by_id[doc_id].lang: len(sents) for doc_id, sents in unit.sentences.items()}
+        link = "-".join(str(per_lang.get(lang, 0)) for lang in langs)
+        for doc_id, sents in unit.sentences.items():
+            doc = by_id[doc_id]
+            texts = doc.sentence_texts
+            rows.append({
+                "corpus": corpus, "unit_id": unit_id, "lang": doc.lang, "script": getattr(doc, "script", "") or "",
+                "doc_id": doc_id, "sent_ids": list(sents), "text": join_sentences([texts[k] for k in sents], doc.lang),
+                "link": link, "confidence": round(unit.confidence, 4),
+            })
+    return units_frame(rows)

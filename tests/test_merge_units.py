@@ -1,0 +1,75 @@
+"""Merging pairwise links into multilingual units: transitivity, agreement between pairs overriding a single
+pair's mistake, legitimate merges (2-2-1), units lacking a language, no crossing units."""
+
+from __future__ import annotations
+
+from aligner.links import Link
+from aligner.merge import MergeStats, PairLinks, merge_pairs
+
+DOCS = ["en", "zh", "de"]
+
+
+def one_to_one(pairs, conf=0.9):
+    return tuple(Link((i,), (j,), conf) for i, j in pairs)
+
+
+def as_sets(units):
+    return [{d: s for d, s in u.sentences.items()} for u in units]
+
+
+def test_transitivity_fills_a_link_one_pair_missed():
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1), (2, 2)])),
+        PairLinks("en", "de", one_to_one([(0, 0), (1, 1), (2, 2)])),
+        PairLinks("zh", "de", one_to_one([(0, 0), (2, 2)]) + (Link((1,), ()), Link((), (1,)))),
+    ]
+    units = merge_pairs(DOCS, [3, 3, 3], pairs)
+    assert as_sets(units) == [{"en": (i,), "zh": (i,), "de": (i,)} for i in range(3)]
+
+
+def test_two_pairs_that_agree_overrule_a_shifted_third():
+    truth = [(i, i) for i in range(8)]
+    shifted = [(0, 0), (1, 1), (2, 2), (3, 4), (4, 5), (5, 6), (6, 7)]  # en-de slips by one after 2
+    pairs = [
+        PairLinks("en", "zh", one_to_one(truth, 0.9)),
+        PairLinks("zh", "de", one_to_one(truth, 0.9)),
+        PairLinks("en", "de", one_to_one(shifted, 0.6) + (Link((), (3,)), Link((7,), ()))),
+    ]
+    stats = MergeStats()
+    units = merge_pairs(DOCS, [8, 8, 8], pairs, stats=stats)
+    assert as_sets(units) == [{"en": (i,), "zh": (i,), "de": (i,)} for i in range(8)]
+    assert stats.rejected.get("contradicted by a third document", 0) >= 1
+    assert stats.supported > 0 and stats.contradicted > 0
+
+
+def test_a_sentence_merged_in_one_language_makes_a_2_2_1_unit():
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1), (2, 2)])),
+        PairLinks("en", "de", (Link((0,), (0,), 0.9), Link((1, 2), (1,), 0.8))),
+        PairLinks("zh", "de", (Link((0,), (0,), 0.9), Link((1, 2), (1,), 0.8))),
+    ]
+    units = merge_pairs(DOCS, [3, 3, 2], pairs)
+    assert as_sets(units) == [{"en": (0,), "zh": (0,), "de": (0,)}, {"en": (1, 2), "zh": (1, 2), "de": (1,)}]
+
+
+def test_a_unit_may_lack_a_language_and_lone_sentences_are_no_units():
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1)])),
+        PairLinks("en", "de", (Link((0,), ()), Link((1,), (1,), 0.9), Link((), (0,)))),
+        PairLinks("zh", "de", (Link((0,), ()), Link((1,), (1,), 0.9), Link((), (0,)))),
+    ]
+    units = merge_pairs(DOCS, [2, 2, 2], pairs)
+    assert as_sets(units) == [{"en": (0,), "zh": (0,)}, {"en": (1,), "zh": (1,), "de": (1,)}]  # de 0 is alone
+
+
+def test_units_never_cross_and_stay_small():
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1), (2, 2)], 0.9)),
+        PairLinks("en", "de", one_to_one([(0, 0), (1, 1), (2, 2)], 0.9) + one_to_one([(2, 0)], 0.2)),
+    ]
+    stats = MergeStats()
+    units = merge_pairs(DOCS, [3, 3, 3], pairs, stats=stats)
+    assert as_sets(units) == [{"en": (i,), "zh": (i,), "de": (i,)} for i in range(3)]
+    assert sum(stats.rejected.values()) == 1
+    big = [PairLinks("en", "zh", (Link(tuple(range(6)), (0,), 0.9),))]
+    assert merge_pairs(DOCS, [6, 1, 0], big) == []  # more than max_per_doc sentences of one document
