@@ -191,7 +191,7 @@ def select_languages(df: pl.DataFrame, langs: list[str] | None) -> tuple[pl.Data
 
 
 def _chosen_languages(df: pl.DataFrame, langs: list[str] | None) -> list[tuple[str, str]]:
-    if langs is None:
+    if not langs:
         return [(lang, "") for lang in languages(df)]
     chosen: list[tuple[str, str]] = []
     present = set(df.get_column("lang").unique().to_list())
@@ -293,7 +293,7 @@ def write_tmx(
         except ValueError as exc:
             raise CorpusError(str(exc)) from exc
         header_src = ALL_LANGUAGES if src_base == ALL_LANGUAGES else _source_tag(selected, src_base, src_script, lang_style)
-    elif langs is not None and len(chosen) <= 2:
+    elif langs and len(chosen) <= 2:
         header_src = _source_tag(selected, *chosen[0], lang_style)
     else:
         header_src = ALL_LANGUAGES
