@@ -287,12 +287,14 @@ def write_tmx(
     keep_links = set(order) >= set(df.get_column("lang").unique().to_list())
 
     tags_in_order = selected.select("_order", "tag").unique().sort("_order", "tag").get_column("tag")
-    if srclang is not None:
+    if srclang == ALL_LANGUAGES:
+        header_src = ALL_LANGUAGES
+    elif srclang is not None:
         try:
-            src_base, src_script = parse_lang(srclang) if srclang != ALL_LANGUAGES else (ALL_LANGUAGES, "")
+            src_base, src_script = parse_lang(srclang)
         except ValueError as exc:
             raise CorpusError(str(exc)) from exc
-        header_src = ALL_LANGUAGES if src_base == ALL_LANGUAGES else _source_tag(selected, src_base, src_script, lang_style)
+        header_src = _source_tag(selected, src_base, src_script, lang_style)
     elif langs and len(chosen) <= 2:
         header_src = _source_tag(selected, *chosen[0], lang_style)
     else:
