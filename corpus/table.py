@@ -72,7 +72,11 @@ def units_frame(rows: list[dict] | pl.DataFrame) -> pl.DataFrame:
             fill.append(pl.lit(_DEFAULTS.get(name), dtype=dtype).alias(name))
     if fill:
         df = df.with_columns(fill)
-    return df.select([pl.col(n).cast(t) for n, t in UNITS_SCHEMA.items()]).sort(
+    # Rows built from dicts may lack a value where others have one: give them the column's neutral value.
+    neutral = [pl.col(c).fill_null(pl.lit(v)) for c, v in _DEFAULTS.items() if v is not None]
+    neutral += [pl.col(c).fill_null(pl.lit([], dtype=UNITS_SCHEMA[c])) for c in ("sent_ids", "flags")]
+    df = df.with_columns(pl.col(n).cast(t) for n, t in UNITS_SCHEMA.items()).with_columns(neutral)
+    return df.select(list(UNITS_SCHEMA)).sort(
         ["corpus", "unit_id", "lang"], maintain_order=True
     )
 
