@@ -42,22 +42,28 @@ LATIN_LANGUAGES = [
 CYRILLIC_LANGUAGES = ["ru", "uk", "bg", "sr", "mk", "be", "kk", "mn", "ky"]
 ARABIC_LANGUAGES = ["ar", "fa", "ur", "ps", "ug"]
 
-_SCRIPTS: list[tuple[str, re.Pattern]] = [
-    ("han", re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")),
-    ("kana", re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9d]")),
-    ("hangul", re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
-    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")),
-    ("cyrillic", re.compile(r"[\u0400-\u052f]")),
-    ("greek", re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")),
-    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")),
-    ("hebrew", re.compile(r"[\u0590-\u05ff]")),
-    ("thai", re.compile(r"[\u0e00-\u0e7f]")),
-    ("devanagari", re.compile(r"[\u0900-\u097f]")),
-    ("bengali", re.compile(r"[\u0980-\u09ff]")),
-    ("tamil", re.compile(r"[\u0b80-\u0bff]")),
-    ("armenian", re.compile(r"[\u0530-\u058f]")),
-    ("georgian", re.compile(r"[\u10a0-\u10ff]")),
-]
+# Code point ranges of the scripts that matter here (letters only: digits and punctuation carry no script).
+_SCRIPT_RANGES: dict[str, list[tuple[int, int]]] = {
+    "han": [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF)],
+    "kana": [(0x3040, 0x30FF), (0x31F0, 0x31FF), (0xFF66, 0xFF9D)],
+    "hangul": [(0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF)],
+    "latin": [(0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)],
+    "cyrillic": [(0x400, 0x52F)],
+    "greek": [(0x370, 0x3FF), (0x1F00, 0x1FFF)],
+    "arabic": [(0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)],
+    "hebrew": [(0x590, 0x5FF)],
+    "thai": [(0xE00, 0xE7F)],
+    "devanagari": [(0x900, 0x97F)],
+    "bengali": [(0x980, 0x9FF)],
+    "tamil": [(0xB80, 0xBFF)],
+    "armenian": [(0x530, 0x58F)],
+    "georgian": [(0x10A0, 0x10FF)],
+}
+SCRIPTS = list(_SCRIPT_RANGES)
+_RANGES = sorted((lo, hi, SCRIPTS.index(name)) for name, spans in _SCRIPT_RANGES.items() for lo, hi in spans)
+_RANGE_LO = np.array([r[0] for r in _RANGES], dtype=np.int64)
+_RANGE_HI = np.array([r[1] for r in _RANGES], dtype=np.int64)
+_RANGE_SCRIPT = np.array([r[2] for r in _RANGES], dtype=np.int64)
 _SINGLE_LANGUAGE_SCRIPTS = {
     "greek": "el", "hebrew": "he", "thai": "th", "devanagari": "hi", "bengali": "bn", "tamil": "ta",
     "armenian": "hy", "georgian": "ka", "hangul": "ko", "kana": "ja",
@@ -66,7 +72,12 @@ _URLISH = re.compile(r"\S+@\S+|\S*://\S+|www\.\S+")
 
 
 def script_counts(text: str) -> Counter:
-    return Counter({name: len(p.findall(text)) for name, p in _SCRIPTS})
+    """Number of letters of each script in `text` (one vectorised pass over the code points)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    slot = np.searchsorted(_RANGE_LO, codes, side="right") - 1
+    inside = (slot >= 0) & (codes <= _RANGE_HI[np.maximum(slot, 0)])
+    counts = np.bincount(_RANGE_SCRIPT[slot[inside]], minlength=len(SCRIPTS))
+    return Counter({name: int(n) for name, n in zip(SCRIPTS, counts)})
 
 
 def dominant_script(text: str) -> str:
@@ -199,15 +210,19 @@ def _weight(text: str) -> int:
 MIN_WEIGHT_OTHER_SCRIPT = 40
 MIN_WEIGHT_SAME_SCRIPT = 150
 MIN_CONFIDENCE_SAME_SCRIPT = 0.98
-IDENTIFY_CHARS = 1000
+IDENTIFY_CHARS = 240
 
 
 def assign_languages(texts: list[str], sections: list[int]) -> list[str]:
     """The language of each paragraph, given the paragraphs' texts and section numbers."""
-    # The first ~1000 characters of a paragraph are evidence enough; capping keeps book-length input linear
-    # and cheap (langid.py walks its automaton byte by byte in Python).
+    # The first couple of hundred characters (a sentence or two) of a paragraph are evidence enough;
+    # capping keeps book-length input cheap (langid.py walks its automaton byte by byte in Python).
     texts = [t[:IDENTIFY_CHARS] for t in texts]
-    own = [rank(t) for t in texts]
+    ranked_by_text: dict[str, list[tuple[str, float]]] = {}  # repeated lines (running heads) once
+    for t in texts:
+        if t not in ranked_by_text:
+            ranked_by_text[t] = rank(t)
+    own = [ranked_by_text[t] for t in texts]
     weights = [_weight(t) for t in texts]
     section_votes: dict[int, Counter] = {}
     for ranked, weight, section in zip(own, weights, sections):

@@ -182,6 +182,7 @@ class _Stripper:
         self.text = text
         self.codes = _code_array(text)
         self.keep = np.ones(len(text), dtype=bool)
+        self.space = np.isin(self.codes, _WHITESPACE_CODES)  # once for the whole text, sliced per block
 
     def drop(self, start: int, end: int) -> None:
         self.keep[start:end] = False
@@ -226,6 +227,7 @@ class _Stripper:
             if len(char) == 1 and char != m.group():
                 self.drop(m.start() + 1, m.end())
                 self.codes[m.start()] = ord(char)
+                self.space[m.start()] = char.isspace()
         self.drop_matches(_STRONG, start, end)
         for pattern in (_EM_STAR, _EM_UNDERSCORE):
             for m in pattern.finditer(text, start, end):
@@ -242,7 +244,7 @@ class _Stripper:
         if idx.size == 0:
             return None
         codes = self.codes[idx]
-        ws = np.isin(codes, _WHITESPACE_CODES)
+        ws = self.space[idx]
         prev_ws = np.concatenate(([True], ws[:-1]))  # leading whitespace counts as following whitespace
         selected = ~ws | ~prev_ws
         # drop trailing whitespace

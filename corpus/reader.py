@@ -28,6 +28,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+
 from corpus.document import Document, Paragraph
 from corpus.errors import CorpusError
 from corpus.markdown import MARKDOWN_SUFFIXES
@@ -71,9 +73,12 @@ def _common_hanzi() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(gb), frozenset(big5)
 
 
+SCORE_SAMPLE_CHARS = 200_000  # plausibility is judged on the first 200k characters: plenty of evidence
+
+
 def _cjk_score(text: str, common: frozenset[str]) -> float:
     """Share of the non-ASCII characters of `text` that are common hanzi or CJK punctuation."""
-    non_ascii = [ch for ch in text if ord(ch) > 127]
+    non_ascii = [ch for ch in text[:SCORE_SAMPLE_CHARS] if ord(ch) > 127]
     if not non_ascii:
         return 0.0
     good = sum(1 for ch in non_ascii if ch in common or _CJK_PUNCT.match(ch))
@@ -81,7 +86,8 @@ def _cjk_score(text: str, common: frozenset[str]) -> float:
 
 
 def _latin_score(text: str) -> float:
-    non_ascii = [ch for ch in text if ord(ch) > 127]
+    """Share of the non-ASCII characters of `text` that are Latin letters or typographic signs."""
+    non_ascii = [ch for ch in text[:SCORE_SAMPLE_CHARS] if ord(ch) > 127]
     if not non_ascii:
         return 1.0
     good = sum(1 for ch in non_ascii if ch in _LATIN_SIGNS or (ch.isalpha() and ord(ch) < 0x250))
@@ -96,10 +102,13 @@ def _strict(data: bytes, encoding: str) -> str | None:
 
 
 def _control_share(text: str) -> float:
+    """Share of control characters (Unicode Cc: U+0000-001F, U+007F-009F) other than tab and line breaks."""
     if not text:
         return 0.0
-    controls = sum(1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc")
-    return controls / len(text)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    control = (codes < 0x20) | ((codes >= 0x7F) & (codes < 0xA0))
+    allowed = (codes == 9) | (codes == 10) | (codes == 11) | (codes == 12) | (codes == 13)
+    return float(np.count_nonzero(control & ~allowed)) / len(codes)
 
 
 def _checked(text: str, encoding: str, path) -> tuple[str, str]:
