@@ -157,3 +157,27 @@ def test_errors_name_the_file(tmp_path):
     with pytest.raises(CorpusError) as err:
         read_text(path)
     assert str(path) in str(err.value) and "binary" in str(err.value)
+
+
+def test_utf8_with_a_stray_latin1_byte_is_refused_not_garbled(tmp_path):
+    data = DE.encode("utf-8")
+    broken = data[:500] + b"\xfc" + data[500:]
+    with pytest.raises(CorpusError, match="not valid UTF-8 at byte 500"):
+        read_text(_write(tmp_path, "broken.txt", broken))
+
+
+@pytest.mark.parametrize("codec,sample", [
+    ("euc_kr", "이것은 테스트입니다. 한국어 문장을 쓰고 있습니다. 서울은 큰 도시입니다. " * 3),
+    ("euc_jp", "これはテストです。日本語の文章を書いています。東京は大きな都市です。" * 3),
+    ("shift_jis", "これはテストです。日本語の文章を書いています。東京は大きな都市です。" * 3),
+])
+def test_unsupported_asian_encodings_are_refused_not_read_as_chinese_or_latin(tmp_path, codec, sample):
+    # EUC-KR bytes are valid GBK and EUC-JP bytes valid Big5, made of "common" characters: only the
+    # frequency check tells that no Chinese text reads like that.
+    with pytest.raises(CorpusError, match="cannot tell the encoding"):
+        read_text(_write(tmp_path, "asian.txt", sample.encode(codec)))
+
+
+def test_short_gbk_text(tmp_path):
+    decoded, encoding = read_text(_write(tmp_path, "short.txt", "你好，世界。".encode("gbk")))
+    assert decoded == "你好，世界。" and encoding == "gbk"
