@@ -47,7 +47,7 @@ SAME_LANGUAGE = "another document of the group has the same language"
 @dataclass
 class BuildOptions:
     presegmented: bool = False  # one sentence per line, as given
-    max_per_doc: int = 4  # sentences of one document in one unit
+    max_per_doc: int = 6  # sentences of one document in one unit
     fidelity: bool = True
     embedder: object | None = None
 
