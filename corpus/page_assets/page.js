@@ -1,0 +1,312 @@
+/* Side-by-side page: builds every row once from the embedded JSON (as escaped HTML text, in chunks so that a
+   long corpus never freezes the page), then filters by toggling `hidden`, sorts by moving rows, and
+   orders/hides columns through one generated stylesheet, so no control touches rows x languages elements. */
+(function () {
+  "use strict";
+  var t0 = performance.now();
+  var D = JSON.parse(document.getElementById("corpus-data").textContent);
+  var tParsed = performance.now();
+  var cols = D.columns, data = D.rows, N = data.length;
+  var byId = function (id) { return document.getElementById(id); };
+  var list = byId("rows"), search = byId("search"), lowInput = byId("low");
+  var fFlagged = byId("f-flagged"), fLow = byId("f-low"), fGap = byId("f-gap"), sortSel = byId("sort");
+  var navStatus = byId("navstatus"), stats = byId("stats"), emptyNote = byId("empty");
+  var scale = D.scoreScale || 1;
+  var low = D.low;
+
+  function el(tag, cls, text) {  // for the few controls; rows are built as escaped HTML below
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function fmt(v) { return scale === 100 ? (v * 100).toFixed(1) : v.toFixed(2); }
+  function flagHelp(f) { return D.flagHelp[f] || ("Quality flag from fidelity scoring: " + f); }
+
+  // Rows are written as HTML text and parsed once by the browser (several times faster than creating the
+  // nodes one by one from script). Every piece of data goes through esc(): segment text can never become markup.
+  var ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return ESC[c]; }); }
+
+  // Tooltips of scores and marks are written on first hover (see the mouseover handler): ten thousand rows of
+  // title text would double the page's markup.
+  function scoreChip(v, small) {
+    var cls = small ? "score small" : "score";
+    if (v == null) return '<span class="' + cls + ' none">' + (small ? "" : "no " + esc(D.scoreName)) + "</span>";
+    return '<span class="' + cls + '"><span class="sw q' + Math.min(9, Math.floor(v * 10)) + '">' + fmt(v) +
+      '</span><span class="bar"><span class="fill" style="width:' + Math.round(v * 100) + '%"></span></span></span>';
+  }
+  function scoreTip(chip) {
+    var sw = chip.querySelector(".sw"), cell = chip.closest(".cell");
+    var what = cell ? D.scoreName + " of this " + cols[+cell.dataset.k].label + " text" : D.scoreName + " of the unit";
+    if (!sw) return what + ": not scored (a source text, or no counterpart)";
+    var v = parseFloat(sw.textContent) / scale;
+    return what + " " + sw.textContent + (v < low ? "  (below the threshold " + fmt(low) + ")" : "") +
+      (cell ? "" : D.mode === "compare" ? ": similarity of the two renderings" : ": the worst of its languages");
+  }
+
+  var KIND = { n: "number", m: "name" };
+  function piecesHtml(pieces) {
+    var out = "";
+    for (var i = 0; i < pieces.length; i++) {
+      var p = pieces[i];
+      if (typeof p === "string") { out += esc(p); continue; }
+      var kind = p[1], g = p[2];
+      if (kind === "-" || kind === "+") out += '<span class="' + (kind === "-" ? "dA" : "dB") + '">';
+      else if (g < 0) out += '<span class="mk bad" data-t="' + kind + '" data-x="' + esc(p[3]) + '">';
+      else out += '<span class="mk g' + (g % 8) + (p[3] ? " part" : "") + '" data-t="' + kind + '" data-x="' + esc(p[3]) + '">';
+      out += esc(p[0]) + "</span>";
+    }
+    return out;
+  }
+  function markTip(m) {
+    var text = m.textContent, missing = m.dataset.x;
+    if (m.classList.contains("dA")) return "only in " + cols[1].label + " (" + cols[1].sub + ")";
+    if (m.classList.contains("dB")) return "only in " + cols[2].label + " (" + cols[2].sub + ")";
+    var what = KIND[m.dataset.t] + " \u201c" + text + "\u201d ";
+    if (m.classList.contains("bad")) return what + "not found in " + (missing || "the other languages") + ": check it";
+    return what + (missing ? "matches another language; not found in " + missing : "matches across the languages of this unit");
+  }
+  function plain(pieces) {
+    for (var j = 0, t = ""; j < pieces.length; j++) t += typeof pieces[j] === "string" ? pieces[j] : pieces[j][0];
+    return t;
+  }
+
+  // ---- rows: the first screenful at once, the rest in chunks between which the page stays responsive
+  var FIRST = 150, CHUNK = 1000;
+  var rows = [], built = 0, hay = new Array(N), flagged = new Uint8Array(N), gap = new Uint8Array(N);
+  var shown = new Uint8Array(N), nFlagged = 0, nGap = 0, multiCorpus = D.corpora.length > 1;
+  var cellOpen = cols.map(function (c, k) {
+    return '<div role="cell" lang="' + esc(c.lang) + '"' + (c.dir ? ' dir="' + esc(c.dir) + '"' : "") +
+      ' class="cell c' + k;
+  });
+  function rowHtml(i) {
+    var r = data[i], cells = r[5], present = 0, texts = [], isFlagged = 0, h = "";
+    for (var k = 0; k < cells.length; k++) if (cells[k]) present++;
+    for (k = 0; k < cols.length; k++) {
+      var c = cells[k];
+      if (!c) { h += cellOpen[k] + ' empty" data-lang="' + esc(cols[k].label) + '"></div>'; continue; }
+      h += cellOpen[k] + '" data-k="' + k + '">' + piecesHtml(c[0]);
+      texts.push(plain(c[0]));
+      if (c[1] != null || c[2].length) {
+        h += '<div class="foot">';
+        if (c[1] != null) h += scoreChip(c[1], true);
+        for (var j = 0; j < c[2].length; j++) {
+          h += '<span class="flag" title="' + esc(flagHelp(c[2][j])) + '">' + esc(c[2][j]) + "</span>";
+          isFlagged = 1;
+        }
+        h += "</div>";
+      }
+      h += "</div>";
+    }
+    hay[i] = texts.join("\n").toLowerCase();
+    flagged[i] = isFlagged; nFlagged += isFlagged;
+    gap[i] = present < cols.length ? 1 : 0; nGap += gap[i];
+    return '<div role="row" class="row' + (isFlagged ? " flagged" : "") + (gap[i] ? " gap" : "") + '">' +
+      '<div class="meta"><span class="uid">#' + esc(r[0]) + "</span>" +
+      (multiCorpus ? '<span class="corpus">' + esc(D.corpora[r[1]]) + "</span>" : "") +
+      '<span class="link' + (present < 2 ? ' single" title="unaligned: no counterpart in the other languages"'
+                                         : '" title="link type: sentences per language in this unit"') + ">" +
+      esc(r[2] || "?") + "</span>" + (r[3] != null ? '<span class="conf">conf ' + r[3].toFixed(2) + "</span>" : "") +
+      scoreChip(r[4], false) + "</div>" + h + "</div>";
+  }
+  // Rows after the first screenful are parsed into a detached element and moved into the page at the end:
+  // rows added to the live page one chunk at a time would each time invalidate the page's style and layout.
+  var stage = document.createElement("div");
+  function buildChunk(size, into) {
+    var start = built, end = Math.min(N, built + size), html = [];
+    for (var i = start; i < end; i++) html.push(rowHtml(i));
+    into.insertAdjacentHTML("beforeend", html.join(""));
+    var kids = into.children;  // the new rows are the last children, whatever order the older ones are in
+    for (i = kids.length - (end - start); i < kids.length; i++) rows.push(kids[i]);
+    built = end;
+    for (i = start; i < end; i++) shown[i] = 1;
+    markProblems(start, end);
+    apply(start, end);
+  }
+
+  function isLow(i) { var s = data[i][4]; return s != null && s < low; }
+  function isProblem(i) { return flagged[i] || gap[i] || isLow(i); }
+  var nLow = 0;
+  function markProblems(start, end) {  // rows [start, end): problem class, and the count of low scores
+    if (start === 0) nLow = 0;
+    for (var i = start; i < end; i++) {
+      var p = !!isProblem(i);
+      nLow += isLow(i) ? 1 : 0;
+      if (rows[i].classList.contains("problem") !== p) rows[i].classList.toggle("problem", p);
+    }
+  }
+
+  // ---- columns: choice and order live in one generated stylesheet
+  var colOrder = cols.map(function (_, k) { return k; }), colShown = cols.map(function () { return true; });
+  var colStyle = el("style");
+  document.head.appendChild(colStyle);
+  function applyColumns() {
+    var css = "", shown = 0;
+    colOrder.forEach(function (k, pos) {
+      css += ".c" + k + "{order:" + (pos + 1) + "}";
+      if (colShown[k]) shown++; else css += ".c" + k + "{display:none !important}";
+    });
+    css += ":root{--cols:minmax(9rem,11rem) repeat(" + Math.max(shown, 1) + ",minmax(0,1fr))}";
+    colStyle.textContent = css;
+  }
+  var head = byId("colhead");
+  head.appendChild(el("div", null, "unit"));
+  cols.forEach(function (c, k) {
+    var h = el("div", "c" + k, c.label);
+    h.setAttribute("role", "columnheader");
+    if (c.sub) h.appendChild(el("span", "n", c.sub));
+    h.title = c.label + (c.sub ? " (" + c.sub + ")" : "");
+    head.appendChild(h);
+  });
+  var panel = byId("colpanel");
+  function buildPanel() {
+    panel.textContent = "";
+    colOrder.forEach(function (k, pos) {
+      var item = el("div", "colitem"), lab = el("label"), box = el("input");
+      box.type = "checkbox"; box.checked = colShown[k]; box.id = "col-" + k;
+      box.addEventListener("change", function () { colShown[k] = box.checked; applyColumns(); });
+      lab.appendChild(box);
+      lab.appendChild(document.createTextNode(" " + cols[k].label + (cols[k].sub ? " \u00b7 " + cols[k].sub : "")));
+      var left = el("button", "btn", "\u25c0"), right = el("button", "btn", "\u25b6");
+      left.title = "move left"; right.title = "move right";
+      left.setAttribute("aria-label", "move " + cols[k].label + " left");
+      right.setAttribute("aria-label", "move " + cols[k].label + " right");
+      left.disabled = pos === 0; right.disabled = pos === colOrder.length - 1;
+      left.addEventListener("click", function () { move(pos, -1); });
+      right.addEventListener("click", function () { move(pos, 1); });
+      item.appendChild(lab); item.appendChild(left); item.appendChild(right);
+      panel.appendChild(item);
+    });
+  }
+  function move(pos, d) {
+    var to = pos + d, k = colOrder[pos];
+    colOrder[pos] = colOrder[to]; colOrder[to] = k;
+    applyColumns(); buildPanel();
+  }
+  applyColumns(); buildPanel();
+
+  // ---- filtering and sorting
+  var order = data.map(function (_, i) { return i; });
+  var nShown = 0, current = -1;
+  function apply(start, end) {  // show/hide rows [start, end) (default: all built rows)
+    var q = search.value.trim().toLowerCase(), terms = q ? q.split(/\s+/) : [];
+    var only = fFlagged.checked || fLow.checked || fGap.checked;
+    if (start == null) { start = 0; end = built; }
+    if (start === 0) nShown = 0;
+    for (var i = start; i < end; i++) {
+      var ok = true;
+      for (var t = 0; t < terms.length && ok; t++) ok = hay[i].indexOf(terms[t]) >= 0;
+      if (ok && only) ok = (fFlagged.checked && flagged[i]) || (fLow.checked && isLow(i)) || (fGap.checked && gap[i]);
+      if (ok !== !!shown[i]) { rows[i].hidden = !ok; shown[i] = ok ? 1 : 0; }
+      nShown += ok ? 1 : 0;
+    }
+    emptyNote.classList.toggle("show", nShown === 0);
+    updateStats();
+    if (current >= 0 && !shown[current]) setCurrent(-1);
+  }
+  function sortRows() {
+    var how = sortSel.value;
+    order = data.map(function (_, i) { return i; });
+    if (how !== "doc") {
+      var key = how === "conf" ? 3 : 4, sign = how === "score-desc" ? -1 : 1;
+      order.sort(function (a, b) {
+        var x = data[a][key], y = data[b][key];
+        if (x == null || y == null) return (x == null) - (y == null) || a - b;
+        return sign * (x - y) || a - b;
+      });
+    }
+    var f = document.createDocumentFragment();
+    for (var i = 0; i < N; i++) if (order[i] < built) f.appendChild(rows[order[i]]);
+    list.appendChild(f);
+    if (current >= 0) rows[current].scrollIntoView({ block: "center" });
+  }
+  function updateStats() {
+    stats.textContent = "";
+    var parts = [[nShown.toLocaleString("en"), " of " + N.toLocaleString("en") + " units shown" +
+                  (built < N ? " (loading " + Math.round(100 * built / N) + "%)" : "")],
+                 [String(nFlagged), " flagged"], [String(nLow), " " + D.scoreName + " < " + fmt(low)],
+                 [String(nGap), " with gaps"]];
+    parts.forEach(function (p, k) {
+      if (k) stats.appendChild(document.createTextNode(" \u00b7 "));
+      stats.appendChild(el("b", null, p[0]));
+      stats.appendChild(document.createTextNode(p[1]));
+    });
+  }
+
+  // ---- next / previous problem among the rows shown, in the order shown
+  function setCurrent(i) {
+    if (current >= 0) rows[current].classList.remove("current");
+    current = i;
+    if (i < 0) { navStatus.textContent = ""; return; }
+    rows[i].classList.add("current");
+    rows[i].scrollIntoView({ block: "center" });
+    var pos = 0, total = 0;
+    for (var k = 0; k < N; k++) {
+      var j = order[k];
+      if (shown[j] && isProblem(j)) { total++; if (j === i) pos = total; }
+    }
+    navStatus.textContent = "problem " + pos + " of " + total + " \u00b7 unit #" + data[i][0];
+  }
+  function step(d) {
+    var start = current >= 0 ? order.indexOf(current) : (d > 0 ? -1 : N);
+    for (var k = start + d; k >= 0 && k < N; k += d) {
+      var j = order[k];
+      if (shown[j] && isProblem(j)) { setCurrent(j); return; }
+    }
+    navStatus.textContent = d > 0 ? "no further problem below" : "no problem above";
+  }
+
+  list.addEventListener("mouseover", function (e) {
+    var t = e.target.closest ? e.target.closest(".mk, .dA, .dB, .score") : null;
+    if (t && !t.title) t.title = t.classList.contains("score") ? scoreTip(t) : markTip(t);
+  });
+
+  var timer = 0;
+  search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { apply(); }, 90); });
+  [fFlagged, fLow, fGap].forEach(function (b) { b.addEventListener("change", function () { apply(); }); });
+  lowInput.addEventListener("change", function () {
+    var v = parseFloat(lowInput.value);
+    if (!isNaN(v)) { low = Math.max(0, Math.min(1, v / scale)); markProblems(0, built); apply(); }
+  });
+  sortSel.addEventListener("change", sortRows);
+  byId("next").addEventListener("click", function () { step(1); });
+  byId("prev").addEventListener("click", function () { step(-1); });
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "select" || tag === "textarea") {
+      if (e.key === "Escape") e.target.blur();
+      return;
+    }
+    if (e.key === "j" || e.key === "n") { step(1); e.preventDefault(); }
+    else if (e.key === "k" || e.key === "p") { step(-1); e.preventDefault(); }
+    else if (e.key === "/") { search.focus(); search.select(); e.preventDefault(); }
+    else if (e.key === "Escape") { setCurrent(-1); }
+  });
+
+  lowInput.value = scale === 100 ? (low * 100).toFixed(0) : String(low);
+  var api = window.__corpusPage = { apply: apply, sortRows: sortRows, step: step, timing: {} };
+  buildChunk(FIRST, list);
+  api.timing.parseMs = tParsed - t0;
+  api.timing.firstRowsMs = performance.now() - t0;
+  var longest = api.timing.firstRowsMs;
+  function more() {
+    var q = performance.now();
+    if (built < N) {
+      buildChunk(CHUNK, stage);
+      longest = Math.max(longest, performance.now() - q);
+      setTimeout(more, 0);
+      return;
+    }
+    var f = document.createDocumentFragment();
+    while (stage.firstChild) f.appendChild(stage.firstChild);
+    list.appendChild(f);
+    if (sortSel.value !== "doc") sortRows();
+    api.timing.longestTaskMs = Math.max(longest, performance.now() - q);
+    api.timing.allRowsMs = performance.now() - t0;
+    api.timing.readyAtMs = performance.now();  // since navigation start
+    document.documentElement.dataset.ready = "1";
+  }
+  setTimeout(more, 0);
+})();
