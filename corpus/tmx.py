@@ -522,7 +522,8 @@ def load_tmx(path: str | os.PathLike) -> TmxDocument:
         if p.stat().st_size == 0:
             raise CorpusError("not a TMX file: the file is empty", p) from None
         line, column = exc.position if exc.position else (exc.lineno, 0)
-        reason = re.sub(r", line \d+, column \d+$", "", exc.msg or "")
+        # libxml2 puts a newline inside some messages ("...range\n, line 10, column 2"): keep it to one line.
+        reason = " ".join(re.sub(r",? line \d+, column \d+$", "", exc.msg or "").split())
         raise CorpusError(f"line {max(line, 1)}, column {column}: not well-formed XML: {reason}", p) from None
     except OSError as exc:
         raise CorpusError(f"cannot read: {exc.strerror or exc}", p) from None
