@@ -1,0 +1,334 @@
+"""Fuzz the TMX reader and the document reader by hand: `python tests/fuzz_run.py --seconds 120`.
+
+Feeds random and mutated files (byte flips, truncations, inserted NULs, spliced chunks, random XML built from
+the tags of real TMX files, random Markdown and mixed-script text, re-encodings) to
+`corpus.tmx.load_tmx` and `corpus.reader.read_documents`. The only acceptable failure is `CorpusError` (the
+clean one-line error the CLI prints); any other exception, and any input that takes longer than
+`--slow` seconds, is a finding: the input is saved under tests/data/fuzz/<target>/ by the hash of its bytes,
+where tests/test_fuzz_replay.py replays it on every test run.
+
+`--atheris` runs the same targets under atheris (coverage-guided, `pip install atheris`) instead of the
+built-in random mutator; the replay test never needs atheris.
+
+Not collected by pytest (no `test_` prefix); the targets below are imported by the replay test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+FUZZ_DIR = HERE / "data" / "fuzz"
+sys.path.insert(0, str(ROOT))
+
+from corpus.errors import CorpusError  # noqa: E402
+
+# ---- targets: bytes in, None or CorpusError out ---------------------------------------------------------
+
+TARGETS = {
+    # name: (suffixes the input is tried under, what it exercises)
+    "tmx": (".tmx",),
+    "document": (".txt", ".md"),
+}
+
+
+def run_target(target: str, data: bytes, workdir: Path, suffix: str | None = None) -> None:
+    """Run one input through one target. Returns normally or raises CorpusError; anything else is a bug."""
+    suffixes = TARGETS[target] if suffix is None else (suffix,)
+    for sfx in suffixes:
+        path = workdir / f"input{sfx}"
+        path.write_bytes(data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                if target == "tmx":
+                    _tmx_target(path)
+                else:
+                    _document_target(path)
+            except CorpusError as exc:
+                _check_clean(exc, path)
+
+
+def _check_clean(exc: CorpusError, path: Path) -> None:
+    message = str(exc)
+    if "\n" in message:
+        raise AssertionError(f"CorpusError spans several lines: {message!r}")
+    if exc.path is not None and exc.path != str(path):
+        raise AssertionError(f"CorpusError names {exc.path!r}, not the input {path}")
+
+
+def _tmx_target(path: Path) -> None:
+    from corpus.table import validate_units
+    from corpus.tmx import load_tmx
+
+    doc = load_tmx(path)
+    validate_units(doc.units)  # what the reader returns is a well-typed units table
+    assert doc.tu_count >= doc.units.select("corpus", "unit_id").unique().height
+
+
+def _document_target(path: Path) -> None:
+    from corpus.reader import read_documents
+
+    docs = read_documents(path)
+    assert docs, "read_documents returned no document without raising CorpusError"
+    for doc in docs:
+        for p in doc.paragraphs:
+            assert 0 <= p.start <= p.end <= len(doc.text), (p.start, p.end, len(doc.text))
+        for s in doc.sentences:  # sentences point back into the file's text
+            assert s.text.strip() and 0 <= s.start < s.end <= len(doc.text), (s.start, s.end, s.text)
+
+
+# ---- seeds -------------------------------------------------------------------------------------------------
+
+
+def seed_inputs(target: str) -> list[bytes]:
+    """Real files to mutate: the repository's TMX/Markdown/text test data and seeds, plus a TMX we write."""
+    found: list[bytes] = []
+    if target == "tmx":
+        for p in sorted((HERE / "data").rglob("*.tmx")):
+            if FUZZ_DIR not in p.parents:
+                found.append(p.read_bytes())
+        found.append(_our_tmx())
+    else:
+        for p in sorted((ROOT / "seeds").glob("*.txt")):
+            found.append(p.read_bytes()[:6000])
+        for p in sorted((HERE / "data").rglob("*")):
+            if p.is_file() and p.suffix in (".txt", ".md") and FUZZ_DIR not in p.parents and p.stat().st_size < 50_000:
+                found.append(p.read_bytes())
+    return found or [b"x"]
+
+
+def _our_tmx() -> bytes:
+    from corpus.table import units_frame
+    from corpus.tmx import write_tmx
+
+    rows = []
+    for uid, (en, de, zh) in enumerate([
+        ("Runway is not an AI company.", "Runway ist keine KI-Firma.", "Runway 不是一家人工智能公司。"),
+        ("It costs 5 € & <more>.", "Es kostet 5 € & <mehr>.", "它花费 5 欧元。"),
+    ]):
+        for lang, text, script in (("en", en, ""), ("de", de, ""), ("zh", zh, "Hans")):
+            rows.append({"corpus": "c", "unit_id": uid, "lang": lang, "script": script, "doc_id": f"d.{lang}",
+                         "sent_ids": [uid], "text": text, "link": "1-1-1", "confidence": 0.9,
+                         "fidelity": None if lang == "en" else 0.8, "flags": ["number-mismatch"] if uid else []})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ours.tmx"
+        write_tmx(units_frame(rows), path, tool_version="fuzz")
+        return path.read_bytes()
+
+
+# ---- generators and mutators -------------------------------------------------------------------------------
+
+_XML_PIECES = [
+    b"<tu>", b"</tu>", b"<tuv xml:lang=\"en\">", b"<tuv lang=\"ZH-TW\">", b"<tuv xml:lang=\"\">", b"</tuv>",
+    b"<seg>", b"</seg>", b"<prop type=\"x-confidence\">nan</prop>", b"<prop type=\"x-sentences\">-1,99999999999999999999</prop>",
+    b"<prop type=\"x-fidelity\">1e999</prop>", b"<note>", b"</note>", b"<bpt i=\"1\">{</bpt>", b"<ept i=\"1\">}</ept>",
+    b"<ph>x</ph>", b"<hi>", b"</hi>", b"<body>", b"</body>", b"<header/>", b"<tmx version=\"1.4\">", b"</tmx>",
+    b"&amp;", b"&lt;", b"&#0;", b"&#x1F;", b"&#xD800;", b"&#1114112;", b"&undefined;", b"<![CDATA[", b"]]>",
+    b"<!-- c -->", b"<?pi x?>", b"<!DOCTYPE tmx [<!ENTITY e \"&#38;e;\">]>", b"&e;",
+    b"<?xml version=\"1.1\" encoding=\"UTF-8\"?>", b"<?xml version=\"1.0\" encoding=\"UTF-16\"?>",
+    b"<?xml version=\"1.0\" encoding=\"bogus\"?>", b" tuid=\"x-1\"", b" tuid=\"-5\"", b" tuid=\"00\"",
+    b"<tu tuid=\"c-0\">", b"xmlns=\"urn:x\"", b"<x:seg xmlns:x=\"urn:y\">", b"\xef\xbb\xbf", b"\xff\xfe",
+]
+_TEXT_PIECES = [
+    "---\n", "title: [unclosed\n", "title: 5\n", "- a\n- b\n", "# ", "## Heading\n", "[1](http://x.org)",
+    "![img](a.png)", "**", "*", "_", "`", "```\ncode\n```\n", "| a | b |\n|---|---|\n", "<br/>", "<div>",
+    "> quote\n", "1. ", "\n\n", "\r\n", "\r", "\t", "\u00a0", "\u200b", "\ufeff", "\u2028", "。", "！", "？", "……",
+    "Dr.", "z. B.", "U.S.", "11. Februar", "“", "”", "„", "«", "»", "(", ")", "新的媒体格局", "Runway ist keine",
+    "Le monde", "مرحبا", "שלום", "नमस्ते", "😀", "\U00020000", "e\u0301", "Ａ", "…", ".", "!", "?", "\x0b", "\x0c",
+    "[", "]", "\\", "&amp;", "http://example.org/a?b=c", "ﬁ", "İ", "ß",
+]
+_ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "gb18030", "gbk", "big5", "cp1252",
+              "latin-1", "shift_jis", "koi8-r"]
+
+
+def random_text(rng: random.Random) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 60)):
+        r = rng.random()
+        if r < 0.5:
+            parts.append(rng.choice(_TEXT_PIECES))
+        elif r < 0.8:
+            parts.append(" " + "".join(rng.choice("abcdefghij ABCäöü.,;") for _ in range(rng.randint(1, 15))))
+        else:
+            parts.append("".join(chr(rng.randint(1, 0x2FFFF)) for _ in range(rng.randint(1, 5))))
+    return "".join(parts)
+
+
+def encode(text: str, rng: random.Random) -> bytes:
+    codec = rng.choice(_ENCODINGS)
+    return text.encode(codec, errors=rng.choice(["replace", "ignore", "xmlcharrefreplace"])
+                       if codec not in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32")
+                       else "surrogatepass")
+
+
+def random_tmx(rng: random.Random) -> bytes:
+    """A TMX-shaped document built from real TMX tags, with random attributes and text."""
+    def text() -> str:
+        return "".join(rng.choice(["a", " ", "新", "&amp;", "&lt;", "<hi>x</hi>", "<ph/>", "\u00e9", "&#x9;"])
+                       for _ in range(rng.randint(0, 6)))
+    tus = []
+    for k in range(rng.randint(0, 6)):
+        tuvs = []
+        for _ in range(rng.randint(0, 4)):
+            lang = rng.choice(["en", "de", "zh-CN", "ZH_tw", "x", "", "123", "en-US", "zh-Hant-TW", "-", "a" * 9])
+            attr = rng.choice(["xml:lang", "lang"])
+            segs = "".join(f"<seg>{text()}</seg>" for _ in range(rng.choice([1, 1, 1, 0, 2])))
+            props = rng.choice(["", "<prop type=\"x-doc\">d</prop><prop type=\"x-sentences\">1,2</prop>",
+                                "<prop type=\"x-fidelity\">abc</prop>", "<note>n</note><note/>"])
+            tuvs.append(f"<tuv {attr}=\"{lang}\">{props}{segs}</tuv>")
+        tuid = rng.choice([f"c-{k}", str(k), "", "x", f"c-{rng.randint(-3, 3)}", "0"])
+        props = rng.choice(["", "<prop type=\"x-corpus\">c</prop>", "<prop type=\"x-link\">1-1</prop>"
+                            "<prop type=\"x-confidence\">inf</prop>"])
+        tus.append(f"<tu tuid=\"{tuid}\">{props}{''.join(tuvs)}</tu>")
+    header = rng.choice(["<header srclang=\"en\"/>", "<header/>", "", "<header><prop type=\"a\">b</prop></header>"])
+    doc = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">{header}<body>{''.join(tus)}</body></tmx>"
+    return doc.encode("utf-8")
+
+
+def mutate(data: bytes, rng: random.Random, pool: list[bytes], target: str) -> bytes:
+    """One to four random edits of `data`."""
+    buf = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        op = rng.randrange(9)
+        pos = rng.randint(0, len(buf))
+        if op == 0 and buf:  # flip bytes
+            for _ in range(rng.randint(1, 8)):
+                i = rng.randrange(len(buf))
+                buf[i] ^= 1 << rng.randrange(8)
+        elif op == 1:  # truncate
+            del buf[pos:]
+        elif op == 2:  # insert NULs
+            buf[pos:pos] = b"\x00" * rng.randint(1, 4)
+        elif op == 3:  # insert random bytes
+            buf[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+        elif op == 4 and buf:  # delete a chunk
+            del buf[pos:pos + rng.randint(1, 200)]
+        elif op == 5 and buf:  # duplicate a chunk
+            start = rng.randrange(len(buf))
+            buf[pos:pos] = buf[start:start + rng.randint(1, 300)]
+        elif op == 6:  # splice a chunk of another input
+            other = rng.choice(pool)
+            start = rng.randrange(max(len(other), 1))
+            buf[pos:pos] = other[start:start + rng.randint(1, 400)]
+        elif op == 7:  # insert a piece of the format's syntax
+            piece = rng.choice(_XML_PIECES) if target == "tmx" else rng.choice(_TEXT_PIECES).encode("utf-8")
+            buf[pos:pos] = piece
+        else:  # re-encode the whole input
+            try:
+                text = bytes(buf).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            buf = bytearray(encode(text, rng))
+    return bytes(buf)
+
+
+def generate(target: str, rng: random.Random, pool: list[bytes]) -> bytes:
+    r = rng.random()
+    if r < 0.15:
+        return random_tmx(rng) if target == "tmx" else encode(random_text(rng), rng)
+    if r < 0.2:
+        return bytes(rng.randrange(256) for _ in range(rng.randint(0, 300)))
+    base = rng.choice(pool)
+    if r < 0.3 and target == "tmx":
+        base = random_tmx(rng)
+    return mutate(base, rng, pool, target)
+
+
+# ---- findings ----------------------------------------------------------------------------------------------
+
+
+def save_finding(target: str, data: bytes, kind: str) -> Path:
+    folder = FUZZ_DIR / target
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}-{hashlib.sha1(data).hexdigest()[:12]}.bin"
+    path.write_bytes(data)
+    return path
+
+
+def check_one(target: str, data: bytes, workdir: Path, slow: float) -> tuple[str, str] | None:
+    """None when the input is handled; else (kind, description) with kind `crash` or `slow`."""
+    started = time.perf_counter()
+    try:
+        run_target(target, data, workdir)
+    except Exception as exc:  # anything but CorpusError (caught inside) is a finding
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        return "crash", f"{type(exc).__name__}: {str(exc)[:200]} at {Path(last.filename).name}:{last.lineno}"
+    elapsed = time.perf_counter() - started
+    if elapsed > slow:
+        return "slow", f"{elapsed:.1f} s"
+    return None
+
+
+def fuzz(targets: list[str], seconds: float, seed: int, slow: float) -> int:
+    rng = random.Random(seed)
+    pools = {t: seed_inputs(t) for t in targets}
+    counts = {t: 0 for t in targets}
+    signatures: dict[str, Path] = {}
+    deadline = time.monotonic() + seconds
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        while time.monotonic() < deadline:
+            target = targets[sum(counts.values()) % len(targets)]
+            data = generate(target, rng, pools[target])
+            counts[target] += 1
+            finding = check_one(target, data, workdir, slow)
+            if finding is None:
+                if rng.random() < 0.05:  # inputs that were handled become material for later mutations
+                    pools[target].append(data)
+                continue
+            kind, what = finding
+            key = f"{target}|{kind}|{what.split(':')[0]}|{what.rsplit(' at ', 1)[-1]}"
+            if key in signatures:
+                continue  # one example per distinct failure is enough
+            path = save_finding(target, data, kind)
+            signatures[key] = path
+            print(f"{kind}: {target}: {what}\n  saved as {path.relative_to(ROOT)}", flush=True)
+    print(f"ran {', '.join(f'{n} {t}' for t, n in counts.items())} inputs in {seconds:.0f} s (seed {seed}); "
+          f"{len(signatures)} distinct findings", flush=True)
+    return 1 if signatures else 0
+
+
+def fuzz_atheris(target: str, slow: float) -> None:  # pragma: no cover - hand-run only
+    import atheris
+
+    workdir = Path(tempfile.mkdtemp())
+
+    def one(data: bytes) -> None:
+        finding = check_one(target, data, workdir, slow)
+        if finding is not None:
+            path = save_finding(target, data, finding[0])
+            print(f"{finding[0]}: {finding[1]} -> {path}", flush=True)
+            raise RuntimeError(finding[1])
+
+    atheris.Setup([sys.argv[0], *[str(p) for p in (FUZZ_DIR / target).glob("*")]], one)
+    atheris.Fuzz()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--target", choices=[*TARGETS, "all"], default="all")
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", time.time_ns() % 2**31)))
+    parser.add_argument("--slow", type=float, default=10.0, help="Seconds after which an input counts as a hang.")
+    parser.add_argument("--atheris", action="store_true", help="Coverage-guided with atheris (one target).")
+    args = parser.parse_args()
+    targets = list(TARGETS) if args.target == "all" else [args.target]
+    if args.atheris:
+        fuzz_atheris(targets[0], args.slow)
+        return 0
+    return fuzz(targets, args.seconds, args.seed, args.slow)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
