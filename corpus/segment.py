@@ -143,8 +143,9 @@ def _is_abbreviation(line: str, term_start: int, next_char: str, lang: str) -> b
     if low in numeric and next_char.isdigit():
         return True
     if len(token) == 1 and token.isalpha():
-        if token.islower():  # z. B., d. h., u. a., p. ex.
-            return True
+        if token.islower():
+            # z. B., d. h., u. a., p. ex. -- but a unit after a number ends sentences: "8481 m. Am Gipfel"
+            return not _word_before(line, token_start).replace(",", "").replace(".", "").isdigit()
         # A capital letter: a name's initial (J. R. R. Tolkien, George W. Bush), unless a designator word
         # such as "Series" precedes it.
         return _word_before(line, token_start).lower() not in _DESIGNATORS

@@ -33,6 +33,8 @@ CASES = [
      ["The startup closed its Series B.", "Investors were pleased."]),
     ("fr", "M. Dupont et Mme Martin sont là, p. ex. au bureau. Ils travaillent.",
      ["M. Dupont et Mme Martin sont là, p. ex. au bureau.", "Ils travaillent."]),
+    ("de", "Der neue Wert ist 8481 m. Am schlimmsten ist es beim Cho Oyu.",
+     ["Der neue Wert ist 8481 m.", "Am schlimmsten ist es beim Cho Oyu."]),
     # German ordinals
     ("de", "Am 11. Februar und im 20. Jahrhundert geschah es. Danach nicht mehr.",
      ["Am 11. Februar und im 20. Jahrhundert geschah es.", "Danach nicht mehr."]),
