@@ -162,6 +162,36 @@ def build_cmd(
     print_summary(result, Console())
 
 
+# -- compare (owner: corpus/page.py, corpus/terminal.py)
+@app.command("compare")
+def compare_cmd(
+    files: list[Path] = typer.Argument(..., help="A TMX file (or a .parquet units table); or two TMX files that "
+                                       "translate one source, to compare their renderings."),
+    html: Optional[Path] = typer.Option(None, "--html", metavar="OUT.html",
+                                        help="Write the self-contained side-by-side page instead of printing."),
+    lang: Optional[list[str]] = typer.Option(
+        None, "--lang", metavar="LANG",
+        help="Languages to show, in this order (repeatable). With two files: the target language to compare."),
+    source_lang: Optional[str] = typer.Option(
+        None, "--source-lang", metavar="LANG",
+        help="With two files: the language of the shared source (default: the one whose texts they share most)."),
+    only_flagged: bool = typer.Option(False, "--only-flagged", help="Only units with a QA flag."),
+    grep: Optional[str] = typer.Option(None, "--grep", metavar="WORD",
+                                       help="Only units containing WORD in some language, case-insensitive."),
+    low: float = typer.Option(0.5, "--low", min=0.0, max=1.0,
+                              help="Fidelity (chrF/100 with two files) below which a unit counts as a problem."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title of the page (default: the file name)."),
+    pager: bool = typer.Option(True, "--pager/--no-pager", help="Page long tables when stdout is a terminal."),
+) -> None:
+    """Show translations side by side: a table in the terminal, or a self-contained HTML page with --html.
+    Given two TMX files of one source, pair their units by source text and show both renderings next to the
+    source with their sentence-level chrF and differences marked."""
+    from corpus.terminal import run_compare
+
+    run_compare(files, html=html, langs=lang or None, source_lang=source_lang, only_flagged=only_flagged,
+                grep=grep, low=low, title=title, pager=pager)
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")

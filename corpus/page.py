@@ -168,20 +168,22 @@ def _html(data: dict, *, title: str, signature: str, score_help: str) -> str:
 # one units table, a column per language
 
 
-def _unit_frame(units: pl.DataFrame, langs: list[str]) -> pl.DataFrame:
-    """Wide table plus the row score: the worst fidelity among the unit's variants (null when none scored)."""
+def unit_frame(units: pl.DataFrame, langs: list[str] | None = None) -> tuple[pl.DataFrame, list[str]]:
+    """One row per unit having any of `langs` (default: all, in table order), as `corpus.table.wide`, plus
+    `score`: the worst fidelity among the unit's variants (null when none is scored). Returns (frame, langs)."""
+    langs = _check_langs(units, langs)
     w = wide(units, langs)
     fid = [pl.col(f"fidelity_{lang}").fill_nan(None) for lang in langs]
-    return w.with_columns(
+    w = w.with_columns(
         score=pl.min_horizontal(fid),
         confidence=pl.col("confidence").fill_nan(None),
     ).filter(pl.any_horizontal(pl.col(f"text_{lang}").is_not_null() for lang in langs))
+    return w, langs
 
 
 def page_data(units: pl.DataFrame, *, langs: list[str] | None = None, low: float = 0.5) -> dict:
     """The JSON the page is built from (see page.js for its reader)."""
-    langs = _check_langs(units, langs)
-    w = _unit_frame(units, langs)
+    w, langs = unit_frame(units, langs)
     corpora = w.get_column("corpus").unique(maintain_order=True).to_list()
     corpus_index = {c: i for i, c in enumerate(corpora)}
     counts = {lang: w.get_column(f"text_{lang}").is_not_null().sum() for lang in langs}
@@ -349,16 +351,23 @@ def compare_page_data(pairs: pl.DataFrame, source_lang: str, target_lang: str, *
             "corpora": [""], "flagHelp": {f: flag_help(f) for f in flags}, "rows": rows}
 
 
-def render_compare_page(a: pl.DataFrame, b: pl.DataFrame, *, source_lang: str | None = None,
-                        target_lang: str | None = None, names: tuple[str, str] = ("A", "B"),
-                        title: str = "Two translations side by side", low: float = 0.5) -> str:
-    """Page comparing two translations of one source: source, A and B columns, chrF of B against A per row
-    (0-100; chrF is a similarity of the two renderings, not a quality score), differences marked."""
-    pairs, src, tgt = pair_translations(a, b, source_lang=source_lang, target_lang=target_lang)
-    data = compare_page_data(pairs, src, tgt, names=names, low=low)
+def render_pairs_page(pairs: pl.DataFrame, source_lang: str, target_lang: str, *,
+                      names: tuple[str, str] = ("A", "B"), title: str = "Two translations side by side",
+                      low: float = 0.5) -> str:
+    """Page of `pair_translations` output: source, A and B columns, chrF of B against A per row (0-100; a
+    similarity of the two renderings, not a quality score), differences marked."""
+    data = compare_page_data(pairs, source_lang, target_lang, names=names, low=low)
     return _html(data, title=title, signature=chrf_signature(),
                  score_help="sentence-level chrF (sacrebleu) of rendering B against rendering A as reference, "
                             "0-100: how alike the two translations are")
+
+
+def render_compare_page(a: pl.DataFrame, b: pl.DataFrame, *, source_lang: str | None = None,
+                        target_lang: str | None = None, names: tuple[str, str] = ("A", "B"),
+                        title: str = "Two translations side by side", low: float = 0.5) -> str:
+    """Page comparing two translations (units tables) of one source, paired by source text."""
+    pairs, src, tgt = pair_translations(a, b, source_lang=source_lang, target_lang=target_lang)
+    return render_pairs_page(pairs, src, tgt, names=names, title=title, low=low)
 
 
 def write_compare_page(a: pl.DataFrame, b: pl.DataFrame, path: str | os.PathLike, **kwargs) -> Path:
@@ -366,33 +375,30 @@ def write_compare_page(a: pl.DataFrame, b: pl.DataFrame, path: str | os.PathLike
     return Path(path)
 
 
+def filter_pairs(pairs: pl.DataFrame, *, only_flagged: bool = False, grep: str | None = None) -> pl.DataFrame:
+    """Rows of `pair_translations` with a flag on either rendering, and/or containing `grep` anywhere."""
+    if only_flagged:
+        pairs = pairs.filter((pl.col("a_flags").list.len() > 0) | (pl.col("b_flags").list.len() > 0))
+    if grep:
+        word = grep.lower()
+        pairs = pairs.filter(pl.any_horizontal(
+            pl.col(c).fill_null("").str.to_lowercase().str.contains(word, literal=True) for c in ("source", "a", "b")
+        ))
+    return pairs
+
+
 # ---------------------------------------------------------------------------------------------------------
 # shared by the page and the terminal view
 
 
-def load_units(path: str | os.PathLike) -> pl.DataFrame:
-    """A units table from a TMX file or a Parquet units table."""
-    p = Path(path)
-    if not p.is_file():
-        raise CorpusError("no such file", p)
-    if p.suffix.lower() == ".parquet":
-        from corpus.table import read_parquet
-
-        return read_parquet(p)
-    from corpus.tmx import read_tmx
-
-    return read_tmx(p)
-
-
 def filter_units(units: pl.DataFrame, *, only_flagged: bool = False, grep: str | None = None) -> pl.DataFrame:
     """Keep whole units: those with a flag in any language, and/or whose text in any language contains `grep`
-    (case-insensitive, literal)."""
-    keep = units.group_by(["corpus", "unit_id"]).agg(
-        flagged=(pl.col("flags").list.len() > 0).any(),
-        hit=pl.col("text").str.to_lowercase().str.contains((grep or "").lower(), literal=True).any(),
-    )
+    (case-insensitive, literal). Document order is kept."""
+    from corpus.inspect import grep_units
+
     if only_flagged:
-        keep = keep.filter(pl.col("flagged"))
+        flagged = units.filter(pl.col("flags").list.len() > 0).select("corpus", "unit_id").unique()
+        units = units.join(flagged, on=["corpus", "unit_id"], how="semi", maintain_order="left")
     if grep:
-        keep = keep.filter(pl.col("hit"))
-    return units.join(keep.select("corpus", "unit_id"), on=["corpus", "unit_id"], how="semi", maintain_order="left")
+        units = grep_units(units, grep).sort(["corpus", "unit_id", "lang"], maintain_order=True)
+    return units
