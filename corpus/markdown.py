@@ -352,8 +352,10 @@ def parse(text: str, markdown: bool | None = None) -> Parsed:
             flush()
             in_fence = True
             continue
-        if i > 0 and not _BLANK.match(line_texts[i - 1]) and _SETEXT.match(line) and not _BULLET.match(line):
-            # A heading underline (setext): the text line(s) right above form a heading, no new section.
+        if (i > 0 and not _BLANK.match(line_texts[i - 1]) and _SETEXT.match(line) and not _BULLET.match(line)
+                and not line_texts[i - 1].rstrip().endswith(_SENTENCE_END)):
+            # A heading underline (setext): the text line right above, which does not end like a sentence,
+            # is a heading; no new section. Under a sentence, the line is a rule.
             stripper.drop(a, b)
             if current:
                 current_kind = "heading"

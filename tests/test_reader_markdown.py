@@ -171,3 +171,8 @@ def test_markdown_file_suffix_turns_markdown_on(tmp_path):
 def test_each_rule_style_splits_sections(rule):
     parsed = parse(f"Eins.\n\n{rule}\n\nZwei.", True)
     assert [b.section for b in parsed.blocks] == [0, 1]
+
+
+def test_a_rule_right_under_a_sentence_still_splits_sections():
+    parsed = parse("Erster Teil endet hier.\n---\nZweiter Teil.", False)
+    assert [(b.text, b.section) for b in parsed.blocks] == [("Erster Teil endet hier.", 0), ("Zweiter Teil.", 1)]
