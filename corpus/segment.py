@@ -151,8 +151,11 @@ def _is_abbreviation(line: str, term_start: int, next_char: str, lang: str) -> b
         return _word_before(line, token_start).lower() not in _DESIGNATORS
     if _DOTTED.fullmatch(token):
         return True  # U.S, z.B, i.e, Ph.D: dotted abbreviations
-    if lang in _ORDINAL_DOT and token.isdigit() and len(token) <= 3:
-        return True  # am 11. Februar, im 20. Jahrhundert
+    if token.isdigit() and len(token) <= 3:
+        if not line[:token_start].strip():
+            return True  # "1. First step": the number of a list item at the start of a line
+        if lang in _ORDINAL_DOT:
+            return True  # am 11. Februar, im 20. Jahrhundert
     return False
 
 

@@ -35,6 +35,8 @@ CASES = [
      ["M. Dupont et Mme Martin sont là, p. ex. au bureau.", "Ils travaillent."]),
     ("de", "Der neue Wert ist 8481 m. Am schlimmsten ist es beim Cho Oyu.",
      ["Der neue Wert ist 8481 m.", "Am schlimmsten ist es beim Cho Oyu."]),
+    ("en", "1. First step. Then more.\n2. Second step.",
+     ["1. First step.", "Then more.", "2. Second step."]),
     # German ordinals
     ("de", "Am 11. Februar und im 20. Jahrhundert geschah es. Danach nicht mehr.",
      ["Am 11. Februar und im 20. Jahrhundert geschah es.", "Danach nicht mehr."]),
