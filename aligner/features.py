@@ -1,0 +1,341 @@
+"""Similarity features: how well a run of source sentences matches a run of target sentences.
+
+Every feature is one class with the same small interface (sacrebleu style):
+
+- `name` (what `--features` calls it), `signature()` (name and version, printed in the aligner signature);
+- `available` (False when, say, no dictionary exists for the language pair; the aligner then leaves it out);
+- `scores(pair, band, kinds) -> {(a, b): (n+1, width) array}`: for each link type a-b and each cell (i, j) of
+  the search band, the evidence that source sentences [i-a, i) translate target sentences [j-b, j).
+  Higher is better; 0 means "no evidence either way"; the aligner adds the features up with its weights.
+
+Runs of sentences are never embedded or compared one by one: every feature first fills a *pair grid*, the
+sentence-by-sentence values in the band (a few dozen per sentence), and run values are box sums over it.
+So the cost grows with the band, linearly in the document, whatever the link types.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aligner.search import Band, LinkType
+
+NO_SPACE_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my"})
+
+
+@dataclass
+class SentencePair:
+    """The two sides of one alignment problem: texts, languages, and one vector per unit.
+
+    At sentence level a unit is a sentence and its vector a unit-length embedding; at coarser levels of the
+    search a unit is a block of sentences and its vector the sum of their embeddings."""
+
+    src: list[str]
+    tgt: list[str]
+    src_lang: str
+    tgt_lang: str
+    src_vecs: np.ndarray
+    tgt_vecs: np.ndarray
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.src_vecs)
+
+    @property
+    def m(self) -> int:
+        return len(self.tgt_vecs)
+
+
+class PairGrid:
+    """Sentence pairs (r, c) that links ending in a band can touch, with one neighbour on each side:
+    row r (source sentence) holds target sentences lo[r] .. lo[r] + width - 1."""
+
+    def __init__(self, band: Band, kinds: list[LinkType]):
+        max_a = max(a for a, _ in kinds)
+        max_b = max(b for _, b in kinds)
+        n, m = band.n, band.m
+        rows = np.arange(n)
+        self.band, self.n, self.m = band, n, m
+        self.lo = np.clip(band.lo[rows + 1] - max_b - 1, 0, max(m - 1, 0))
+        hi = np.clip(band.hi[np.minimum(rows + max_a, n)], 0, max(m - 1, 0))
+        self.width = int((hi - self.lo).max()) + 1 if n else 1
+
+    def cols(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        return self.lo[rows, None] + np.arange(self.width)[None, :]
+
+    def products(self, src: np.ndarray, tgt: np.ndarray, chunk: int = 256) -> np.ndarray:
+        """(n, width) dot products src[r] . tgt[c]: one dense matrix product per chunk of rows."""
+        out = np.zeros((self.n, self.width), np.float32)
+        for r0 in range(0, self.n, chunk):
+            r1 = min(r0 + chunk, self.n)
+            c0 = int(self.lo[r0])
+            c1 = min(int(self.lo[r1 - 1]) + self.width, self.m)
+            block = src[r0:r1] @ tgt[c0:c1].T
+            idx = np.clip(self.cols(slice(r0, r1)) - c0, 0, c1 - c0 - 1)
+            out[r0:r1] = np.take_along_axis(block, idx, axis=1)
+        out[self.cols() >= self.m] = 0.0
+        return out
+
+    def prefix(self, values: np.ndarray) -> np.ndarray:
+        """Row-wise prefix sums, (n, width + 1), for `box`."""
+        p = np.zeros((self.n, self.width + 1), np.float64)
+        np.cumsum(values, axis=1, out=p[:, 1:])
+        return p
+
+    def box(self, prefix: np.ndarray, row_off: int, nrows: int, col_off: int, ncols: int) -> np.ndarray:
+        """For every band cell (i, j): the sum of the grid over source rows [i+row_off, i+row_off+nrows) and
+        target columns [j+col_off, j+col_off+ncols); rows outside the document add nothing."""
+        band = self.band
+        j = band.cols()
+        flat = prefix.ravel()
+        stride = self.width + 1
+        total = np.zeros(j.shape, np.float64)
+        for t in range(nrows):
+            r = np.arange(band.n + 1) + row_off + t
+            inside = (r >= 0) & (r < self.n)
+            rr = np.clip(r, 0, max(self.n - 1, 0))
+            start = (rr * stride)[:, None]
+            base = (j - self.lo[rr][:, None]) + col_off
+            hi = flat[start + np.clip(base + ncols, 0, self.width)]
+            lo = flat[start + np.clip(base, 0, self.width)]
+            total += np.where(inside[:, None], hi - lo, 0.0)
+        return total
+
+
+def run_sums(values: np.ndarray, size: int) -> np.ndarray:
+    """(n+1, ...) sums of `values` over runs [i-size, i) for i = 0..n (zero where i < size)."""
+    c = np.zeros((len(values) + 1,) + values.shape[1:], np.float64)
+    np.cumsum(values, axis=0, out=c[1:])
+    out = np.zeros_like(c)
+    out[size:] = c[size:] - c[:-size] if size else 0.0
+    return out
+
+
+def run_norms(vectors: np.ndarray, size: int, memo: dict) -> np.ndarray:
+    """(n+1,) lengths of the summed vectors of runs [i-size, i), computed once per size."""
+    if size not in memo:
+        sums = np.zeros((len(vectors) + 1, vectors.shape[1]), np.float32)
+        for t in range(size):
+            sums[size:] += vectors[t : len(vectors) - size + 1 + t]
+        memo[size] = np.linalg.norm(sums, axis=1)
+    return memo[size]
+
+
+def _neg_inf_outside(band: Band, a: int, b: int, values: np.ndarray) -> np.ndarray:
+    """-inf where an a-b link cannot end: before row a, before column b, or past the band's end."""
+    i = np.arange(band.n + 1)[:, None]
+    j = band.cols()
+    ok = (i >= a) & (j >= b) & (j <= band.hi[:, None])
+    return np.where(ok, values, -np.inf)
+
+
+class Feature:
+    """Base class: see the module docstring."""
+
+    name = "feature"
+    version = "1"
+    available = True
+
+    def signature(self) -> str:
+        return f"{self.name}-{self.version}"
+
+    def scores(self, pair: SentencePair, band: Band, kinds: list[LinkType]) -> dict[LinkType, np.ndarray]:
+        raise NotImplementedError
+
+
+class EmbeddingMargin(Feature):
+    """Cosine of the two runs' summed embeddings minus their mean cosine with the sentences just outside
+    the other run (Bertalign's margin): a run that also matches its neighbours is no evidence, so neither
+    merging nor splitting is favoured. This is the only feature used on coarse levels of the search."""
+
+    name = "embedding"
+    version = "2"
+
+    def scores(self, pair, band, kinds):
+        grid = PairGrid(band, kinds)
+        dots = grid.prefix(grid.products(pair.src_vecs, pair.tgt_vecs))
+        src_norm1 = np.linalg.norm(pair.src_vecs, axis=1)
+        tgt_norm1 = np.linalg.norm(pair.tgt_vecs, axis=1)
+        i = np.arange(band.n + 1)[:, None]
+        j = band.cols()
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            src_norm = run_norms(pair.src_vecs, a, pair.cache.setdefault("src_norms", {}))[:, None]
+            tgt_norm_all = run_norms(pair.tgt_vecs, b, pair.cache.setdefault("tgt_norms", {}))
+            tgt_norm = tgt_norm_all[np.clip(j, 0, band.m)]
+            cos = grid.box(dots, -a, a, -b, b) / np.maximum(src_norm * tgt_norm, 1e-9)
+            # the target sentences just before and after the target run, against the source run ...
+            before_t = _neighbour(grid.box(dots, -a, a, -b - 1, 1), src_norm, tgt_norm1, j - b - 1, band.m)
+            after_t = _neighbour(grid.box(dots, -a, a, 0, 1), src_norm, tgt_norm1, j, band.m)
+            # ... and the source sentences around the source run, against the target run
+            before_s = _neighbour(grid.box(dots, -a - 1, 1, -b, b), tgt_norm, src_norm1, i - a - 1, band.n)
+            after_s = _neighbour(grid.box(dots, 0, 1, -b, b), tgt_norm, src_norm1, i, band.n)
+            margin = cos - 0.5 * (_mean_present(before_t, after_t) + _mean_present(before_s, after_s))
+            out[a, b] = _neg_inf_outside(band, a, b, margin)
+            pair.cache.setdefault("cosine", {})[a, b] = cos
+        return out
+
+
+def _neighbour(dot_sum, run_norm, unit_norms, index, length):
+    """Cosine of a run with one neighbouring unit, NaN where the neighbour lies outside the document."""
+    inside = (index >= 0) & (index < length)
+    norms = unit_norms[np.clip(index, 0, max(length - 1, 0))] if length else np.ones_like(dot_sum)
+    return np.where(inside, dot_sum / np.maximum(run_norm * norms, 1e-9), np.nan)
+
+
+def _mean_present(x, y):
+    """Mean of x and y where both are numbers, the one present where one is NaN, 0 where neither is."""
+    x_in, y_in = ~np.isnan(x), ~np.isnan(y)
+    total = np.where(x_in, x, 0.0) + np.where(y_in, y, 0.0)
+    return total / np.maximum(x_in.astype(np.int8) + y_in, 1)
+
+
+def text_length(text: str) -> int:
+    """Characters that carry content (no spaces), the length measure of the length feature."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+class LengthRatio(Feature):
+    """Bertalign's length agreement log2(1 + short / long) - 1, in [-1, 0], after scaling the source run by r,
+    the document's own ratio of target to source characters (so zh against en needs no table)."""
+
+    name = "length"
+    version = "2"
+
+    def scores(self, pair, band, kinds):
+        src_len = np.array([text_length(s) for s in pair.src], np.float64)
+        tgt_len = np.array([text_length(s) for s in pair.tgt], np.float64)
+        ratio = (tgt_len.sum() + 1.0) / (src_len.sum() + 1.0)
+        j = np.clip(band.cols(), 0, band.m)
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            ls = run_sums(src_len, a)[:, None] * ratio
+            lt = run_sums(tgt_len, b)[j]
+            values = np.log2(1 + np.minimum(ls, lt) / np.maximum(np.maximum(ls, lt), 1e-9)) - 1
+            out[a, b] = _neg_inf_outside(band, a, b, values)
+        return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
+
+
+def number_tokens(text: str) -> list[str]:
+    """Numbers as written, thousand separators and decimal marks removed (8'848, 8.848, 8848 all agree);
+    full-width digits folded to ASCII first."""
+    folded = unicodedata.normalize("NFKC", text)
+    return [re.sub(r"[.,'’]", "", t) for t in _NUMBER.findall(folded)]
+
+
+class SharedTokens(Feature):
+    """Evidence from tokens that survive translation unchanged: Dice overlap of the runs' token bags minus
+    one half where either run has any (0 when neither has: no evidence)."""
+
+    name = "tokens"
+    version = "1"
+
+    def tokens(self, text: str, lang: str) -> list[str]:
+        raise NotImplementedError
+
+    def scores(self, pair, band, kinds):
+        src_tok = [self.tokens(s, pair.src_lang) for s in pair.src]
+        tgt_tok = [self.tokens(s, pair.tgt_lang) for s in pair.tgt]
+        grid = PairGrid(band, kinds)
+        shared = np.zeros((grid.n, grid.width), np.float32)
+        tgt_sets = [set(t) for t in tgt_tok]
+        for r in np.flatnonzero([bool(t) for t in src_tok]):
+            mine = set(src_tok[r])
+            for k, c in enumerate(range(grid.lo[r], min(grid.lo[r] + grid.width, grid.m))):
+                if tgt_sets[c]:
+                    shared[r, k] = len(mine & tgt_sets[c])
+        prefix = grid.prefix(shared)
+        src_count = np.array([len(set(t)) for t in src_tok], np.float64)
+        tgt_count = np.array([len(set(t)) for t in tgt_tok], np.float64)
+        j = np.clip(band.cols(), 0, band.m)
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            total = run_sums(src_count, a)[:, None] + run_sums(tgt_count, b)[j]
+            common = np.minimum(grid.box(prefix, -a, a, -b, b), total / 2)
+            values = np.where(total > 0, 2 * common / np.maximum(total, 1) - 0.5, 0.0)
+            out[a, b] = _neg_inf_outside(band, a, b, values)
+        return out
+
+
+class Numbers(SharedTokens):
+    """Numbers, dates and years: the tokens a translation almost never changes."""
+
+    name = "numbers"
+    version = "1"
+
+    def tokens(self, text, lang):
+        return number_tokens(text)
+
+
+FEATURES: dict[str, type[Feature]] = {
+    "embedding": EmbeddingMargin,
+    "length": LengthRatio,
+    "numbers": Numbers,
+}
+
+
+class DictionaryOverlap(Feature):
+    """Content words of one run that a bilingual dictionary finds translated in the other run
+    (`aligner.dictionary`: CC-CEDICT zh-en, Ding de-en, zh-de through English): the harmonic mean of both
+    coverages, minus a baseline so that a chance overlap is no evidence. Unavailable (and left out of the
+    signature's feature list) when there is no dictionary for the pair."""
+
+    name = "dictionary"
+    version = "1"
+    baseline = 0.3
+
+    def __init__(self, src_lang: str, tgt_lang: str):
+        from aligner.dictionary import load_dictionary
+
+        self.dictionary = load_dictionary(src_lang, tgt_lang)
+        self.available = self.dictionary is not None
+
+    def signature(self) -> str:
+        return f"{self.name}-{self.version}"
+
+    def scores(self, pair, band, kinds):
+        src_bags = self.dictionary.bags(pair.src, pair.src_lang)
+        tgt_bags = self.dictionary.bags(pair.tgt, pair.tgt_lang)
+        grid = PairGrid(band, kinds)
+        src_hits = np.zeros((grid.n, grid.width), np.float32)  # source words of r met by c
+        tgt_hits = np.zeros((grid.n, grid.width), np.float32)  # target words of c met by r
+        for r in range(grid.n):
+            mine = src_bags[r]
+            if not mine.words:
+                continue
+            for k, c in enumerate(range(grid.lo[r], min(grid.lo[r] + grid.width, grid.m))):
+                theirs = tgt_bags[c]
+                if theirs.words and not mine.union.isdisjoint(theirs.union):
+                    src_hits[r, k] = sum(1 for w in mine.words if not w.isdisjoint(theirs.union))
+                    tgt_hits[r, k] = sum(1 for w in theirs.words if not w.isdisjoint(mine.union))
+        src_prefix, tgt_prefix = grid.prefix(src_hits), grid.prefix(tgt_hits)
+        src_words = np.array([len(b) for b in src_bags], np.float64)
+        tgt_words = np.array([len(b) for b in tgt_bags], np.float64)
+        j = np.clip(band.cols(), 0, band.m)
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            ws = run_sums(src_words, a)[:, None]
+            wt = run_sums(tgt_words, b)[j]
+            # a word met by two sentences of the other run is counted twice: cap at the run's word count
+            cs = np.minimum(grid.box(src_prefix, -a, a, -b, b), ws) / np.maximum(ws, 1)
+            ct = np.minimum(grid.box(tgt_prefix, -a, a, -b, b), wt) / np.maximum(wt, 1)
+            f1 = 2 * cs * ct / np.maximum(cs + ct, 1e-9)
+            values = np.where((ws > 0) & (wt > 0), f1 - self.baseline, 0.0)
+            out[a, b] = _neg_inf_outside(band, a, b, values)
+        return out

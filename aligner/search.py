@@ -1,0 +1,158 @@
+"""The alignment search: a dynamic programme over a band of the (source x target) grid, coarse to fine.
+
+A DP node (i, j) means "the first i source and j target sentences are aligned". A link of type a-b ending
+at (i, j) covers source sentences [i-a, i) and target sentences [j-b, j) and comes from node (i-a, j-b).
+Nodes live in a `Band`: row i holds j in lo[i]..hi[i], so every array is (n+1) x width, never n x m.
+
+`best_path` is the DP itself (one numpy step per row, the 0-1 moves within a row as one running maximum);
+`coarse_to_fine` finds the band for a long document the way Vecalign does: sum neighbouring sentence vectors
+into blocks, align the blocks (recursively), and widen the block path back into a band of sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+LinkType = tuple[int, int]
+Scorer = Callable[["Band", list[LinkType]], dict[LinkType, np.ndarray]]
+
+# Band of the full grid up to this many nodes; longer documents go coarse to fine.
+FULL_GRID_NODES = 300_000
+
+
+def link_types(max_side: int = 4, max_total: int = 5) -> list[LinkType]:
+    """0-1 and 1-0, then every a-b with 1 <= a, b <= max_side and a + b <= max_total (1-4, 4-1, 2-3, 2-2 ...)."""
+    kinds = [(0, 1), (1, 0)]
+    kinds += [(a, b) for a in range(1, max_side + 1) for b in range(1, max_side + 1) if a + b <= max_total]
+    return kinds
+
+
+@dataclass
+class Band:
+    """Monotone band of DP nodes: row i (0..n) holds target positions lo[i]..hi[i] (inclusive)."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+    n: int
+    m: int
+
+    @classmethod
+    def full(cls, n: int, m: int) -> "Band":
+        return cls(np.zeros(n + 1, np.int64), np.full(n + 1, m, np.int64), n, m)
+
+    @classmethod
+    def around(cls, rows: np.ndarray, cols: np.ndarray, n: int, m: int, widen: int) -> "Band":
+        """The band covering path nodes (rows[k], cols[k]) widened by `widen` columns, made monotone."""
+        lo = np.full(n + 1, m, np.int64)
+        hi = np.zeros(n + 1, np.int64)
+        np.minimum.at(lo, rows, cols)
+        np.maximum.at(hi, rows, cols)
+        # rows the path jumps over (a coarse link spans several fine rows) take their neighbours' range
+        lo = np.minimum.accumulate(lo[::-1])[::-1]
+        hi = np.maximum.accumulate(hi)
+        lo = np.clip(lo - widen, 0, m)
+        hi = np.clip(hi + widen, 0, m)
+        lo[0], hi[n] = 0, m
+        return cls(lo, hi, n, m)
+
+    @property
+    def width(self) -> int:
+        return int((self.hi - self.lo).max()) + 1
+
+    def cols(self) -> np.ndarray:
+        """(n+1, width) absolute target positions of the band's cells."""
+        return self.lo[:, None] + np.arange(self.width)[None, :]
+
+    def valid(self) -> np.ndarray:
+        return self.cols() <= self.hi[:, None]
+
+    @property
+    def nodes(self) -> int:
+        return int((self.hi - self.lo + 1).sum())
+
+
+def best_path(band: Band, scores: dict[LinkType, np.ndarray]) -> list[tuple[int, int, int, int]]:
+    """Highest-scoring monotone path from (0, 0) to (n, m); `scores[a, b]` holds, for each band cell, the
+    score of an a-b link ending there (-inf where impossible). Returns links as (a, b, i_end, j_end)."""
+    kinds = list(scores)
+    width, lo, hi = band.width, band.lo, band.hi
+    cols = np.arange(width)
+    total = np.full((band.n + 1, width), -np.inf)
+    back = np.full((band.n + 1, width), -1, np.int8)
+    insert = kinds.index((0, 1))
+    for i in range(band.n + 1):
+        row = np.full(width, -np.inf)
+        if i == 0:
+            row[0] = 0.0  # lo[0] == 0: the origin
+        j = lo[i] + cols
+        for t, (a, b) in enumerate(kinds):
+            if a == 0 or a > i:
+                continue
+            k = j - b - lo[i - a]
+            ok = (k >= 0) & (j - b <= hi[i - a])
+            cand = np.where(ok, total[i - a, np.clip(k, 0, width - 1)], -np.inf) + scores[a, b][i]
+            better = cand > row
+            row[better] = cand[better]
+            back[i, better] = t
+        # 0-1 links chain along the row: best(k) = max over k' <= k of row(k') + gap(k'..k]; the only
+        # impossible 0-1 cells are at column 0 (nothing to chain from) and past hi (nothing to chain to)
+        gap = np.cumsum(np.where(np.isfinite(scores[0, 1][i]), scores[0, 1][i], 0.0))
+        run = np.maximum.accumulate(row - gap) + gap
+        moved = run > row + 1e-9
+        back[i, moved] = insert
+        row = np.where(moved, run, row)
+        row[j > hi[i]] = -np.inf
+        total[i] = row
+    return _trace(band, back, kinds)
+
+
+def _trace(band: Band, back: np.ndarray, kinds: list[LinkType]) -> list[tuple[int, int, int, int]]:
+    i, j = band.n, band.m
+    links = []
+    while i > 0 or j > 0:
+        t = back[i, j - band.lo[i]]
+        if t < 0:
+            raise RuntimeError(f"alignment search lost its path at node ({i}, {j})")
+        a, b = kinds[t]
+        links.append((a, b, i, j))
+        i, j = i - a, j - b
+    return links[::-1]
+
+
+def path_nodes(links: list[tuple[int, int, int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Every grid node a path's links touch (the whole rectangle of each link), as row and column arrays."""
+    rows, cols = [0], [0]
+    for a, b, i, j in links:
+        for r in range(i - a, i + 1):
+            rows += [r] * (b + 1)
+            cols += range(j - b, j + 1)
+    return np.asarray(rows), np.asarray(cols)
+
+
+def halve(vectors: np.ndarray) -> np.ndarray:
+    """Sum consecutive pairs of (unnormalised) unit vectors: the block vectors of the next coarser level."""
+    if len(vectors) % 2:
+        vectors = np.vstack([vectors, np.zeros((1, vectors.shape[1]), vectors.dtype)])
+    return vectors[0::2] + vectors[1::2]
+
+
+def coarse_to_fine(
+    src_vecs: np.ndarray,
+    tgt_vecs: np.ndarray,
+    score_blocks: Callable[[np.ndarray, np.ndarray, Band], dict[LinkType, np.ndarray]],
+    widen: int = 8,
+    full_grid_nodes: int = FULL_GRID_NODES,
+) -> Band:
+    """The band in which to run the final DP over these vectors: the full grid when it is small, else the
+    path found one level coarser (pairs of vectors summed), projected back and widened by `widen`."""
+    n, m = len(src_vecs), len(tgt_vecs)
+    if (n + 1) * (m + 1) <= full_grid_nodes or min(n, m) < 4:
+        return Band.full(n, m)
+    coarse_src, coarse_tgt = halve(src_vecs), halve(tgt_vecs)
+    coarse_band = coarse_to_fine(coarse_src, coarse_tgt, score_blocks, widen, full_grid_nodes)
+    links = best_path(coarse_band, score_blocks(coarse_src, coarse_tgt, coarse_band))
+    rows, cols = path_nodes(links)
+    return Band.around(np.minimum(2 * rows, n), np.minimum(2 * cols, m), n, m, widen)
