@@ -158,13 +158,12 @@ def name_spans(text: str, latin_host: bool | None = None) -> list[Span]:
 
 
 def _same_name(a: str, b: str) -> bool:
-    """Equal, or an inflected form (Valenzuela / Valenzuelas)."""
+    """Equal, a German genitive (Valenzuela / Valenzuelas), or a hyphenated compound (GPT-4 / GPT-4-Lizenzen).
+    Nothing looser: Archive / Archiv are different words that happen to look alike."""
     if a == b:
         return True
     short, long_ = sorted((a, b), key=len)
-    if len(short) >= 4 and long_.startswith(short) and len(long_) - len(short) <= 2:
-        return True
-    return long_.startswith(short + "-")  # GPT-4 / GPT-4-Lizenzen
+    return long_ == short + "s" or long_.startswith(short + "-")
 
 
 class _Names:
@@ -261,6 +260,9 @@ def _append(pieces: list[Piece], text: str, kind: str | None) -> None:
             pieces.append(text)
     elif pieces and isinstance(pieces[-1], list) and pieces[-1][1] == kind:
         pieces[-1][0] += text
+    elif (len(pieces) > 1 and isinstance(pieces[-1], str) and not pieces[-1].strip()
+          and isinstance(pieces[-2], list) and pieces[-2][1] == kind):
+        pieces[-2][0] += pieces.pop() + text  # one span for a changed phrase, spaces included
     else:
         pieces.append([text, kind, -1, ""])
 

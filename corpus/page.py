@@ -174,6 +174,8 @@ def unit_frame(units: pl.DataFrame, langs: list[str] | None = None) -> tuple[pl.
     langs = _check_langs(units, langs)
     w = wide(units, langs)
     fid = [pl.col(f"fidelity_{lang}").fill_nan(None) for lang in langs]
+    if not langs:  # an empty table: no language, no unit
+        return w.with_columns(score=pl.lit(None, dtype=pl.Float64)), langs
     w = w.with_columns(
         score=pl.min_horizontal(fid),
         confidence=pl.col("confidence").fill_nan(None),

@@ -228,6 +228,33 @@ def test_two_translations_page(browser, tmp_path):
     browser.save_screenshot(str(tmp_path / "compare.png"))
 
 
+def test_every_segment_of_a_tmx_file_appears(browser, tmp_path):
+    from corpus.tmx import read_tmx, write_tmx
+
+    write_tmx(trilingual_units(), tmp_path / "letter.tmx", include_single=True)
+    units = read_tmx(tmp_path / "letter.tmx")
+    path = write_page(units, tmp_path / "letter.html")
+    browser.get_log("browser")
+    open_page(browser, path)
+    assert console_errors(browser) == []
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('#rows .cell:not(.empty)')].map(c => c.firstChild ? "
+        "[...c.childNodes].filter(n => !(n.classList && n.classList.contains('foot'))).map(n => n.textContent).join('')"
+        " : '')")
+    assert sorted(cells) == sorted(units.get_column("text").to_list())
+    assert browser.execute_script("return window.__pwned === undefined")
+
+
+def test_an_empty_table_gives_a_working_page(browser, tmp_path):
+    from corpus.table import empty_units
+
+    path = write_page(empty_units(), tmp_path / "empty.html")
+    browser.get_log("browser")
+    open_page(browser, path)
+    assert console_errors(browser) == []
+    assert visible_rows(browser) == [] and browser.find_element(By.ID, "empty").is_displayed()
+
+
 def test_ten_thousand_units_load_and_filter(browser, tmp_path):
     n_units = 7
     copies = 10_000 // n_units + 1

@@ -30,19 +30,24 @@
 
   // Tooltips of scores and marks are written on first hover (see the mouseover handler): ten thousand rows of
   // title text would double the page's markup.
+  // Row chips show the page's score (fidelity, or chrF when two renderings are compared); the chips under a
+  // text always show that text's fidelity.
   function scoreChip(v, small) {
     var cls = small ? "score small" : "score";
     if (v == null) return '<span class="' + cls + ' none">' + (small ? "" : "no " + esc(D.scoreName)) + "</span>";
-    return '<span class="' + cls + '"><span class="sw q' + Math.min(9, Math.floor(v * 10)) + '">' + fmt(v) +
-      '</span><span class="bar"><span class="fill" style="width:' + Math.round(v * 100) + '%"></span></span></span>';
+    return '<span class="' + cls + '"><span class="sw q' + Math.min(9, Math.floor(v * 10)) + '">' +
+      (small ? v.toFixed(2) : fmt(v)) + '</span><span class="bar"><span class="fill" style="width:' +
+      Math.round(v * 100) + '%"></span></span></span>';
   }
   function scoreTip(chip) {
     var sw = chip.querySelector(".sw"), cell = chip.closest(".cell");
-    var what = cell ? D.scoreName + " of this " + cols[+cell.dataset.k].label + " text" : D.scoreName + " of the unit";
-    if (!sw) return what + ": not scored (a source text, or no counterpart)";
+    if (cell) return "fidelity of this " + cols[+cell.dataset.k].label + " text: " + sw.textContent +
+      " (how faithfully it renders the source, 0-1)";
+    if (!sw) return D.scoreName + ": not scored (a source text alone, or no counterpart)";
     var v = parseFloat(sw.textContent) / scale;
-    return what + " " + sw.textContent + (v < low ? "  (below the threshold " + fmt(low) + ")" : "") +
-      (cell ? "" : D.mode === "compare" ? ": similarity of the two renderings" : ": the worst of its languages");
+    return D.scoreName + " " + sw.textContent + (v < low ? "  (below the threshold " + fmt(low) + ")" : "") +
+      (D.mode === "compare" ? ": how alike the two renderings are (chrF of B against A)"
+                            : ": the worst fidelity among the unit's languages");
   }
 
   var KIND = { n: "number", m: "name" };
