@@ -265,6 +265,8 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
         raise CorpusError("no such file", p)
     if p.is_dir():
         raise CorpusError("is a folder, not a file", p)
+    if not p.is_file():  # a FIFO or device: reading could block forever or never end
+        raise CorpusError("not a regular file (a pipe, socket or device)", p)
     try:
         data = p.read_bytes()
     except OSError as exc:
