@@ -87,18 +87,20 @@ class BuildResult:
     files: list[Path]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    failed: list = field(default_factory=list)  # aligner.distributed.GroupFailure: name and one-line error
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
 
 
-def read_presegmented(folder: Path) -> list[PresegmentedDocument]:
+def read_presegmented(folder: Path, files: list[Path] | None = None) -> list[PresegmentedDocument]:
     from corpus.langid import identify
     from corpus.normalize import is_traditional
     from corpus.reader import read_text
 
-    files = sorted(f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".md")
-                   and not any(p.startswith(".") for p in f.relative_to(folder).parts))
+    files = files if files is not None else sorted(
+        f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".md")
+        and not any(p.startswith(".") for p in f.relative_to(folder).parts))
     if not files:
         raise CorpusError("no text files (.txt, .md) in this folder", folder)
     docs = []
@@ -113,15 +115,16 @@ def read_presegmented(folder: Path) -> list[PresegmentedDocument]:
     return docs
 
 
-def read_corpus_folder(folder: str | Path, presegmented: bool = False) -> list:
+def read_corpus_folder(folder: str | Path, presegmented: bool = False, files: list[Path] | None = None) -> list:
+    """The documents of `folder` (of its `files` only, when given)."""
     root = Path(folder)
     if not root.is_dir():
         raise CorpusError("no such folder" if not root.exists() else "not a folder", root)
     if presegmented:
-        return read_presegmented(root)
-    from corpus.reader import read_folder
+        return read_presegmented(root, files)
+    from corpus.reader import read_documents, read_folder
 
-    return read_folder(root)
+    return read_folder(root) if files is None else [d for f in files for d in read_documents(f)]
 
 
 # ---- one document group: the unit of work ----------------------------------------------------------------
@@ -199,7 +202,7 @@ def build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
                                               "lang_a": pl.Utf8, "lang_b": pl.Utf8, "links": pl.Int64,
                                               "kinds": pl.Utf8, "signature": pl.Utf8}),
         merge={"links": stats.links, "accepted": stats.accepted, "supported": stats.supported,
-               "contradicted": stats.contradicted, "rejected": dict(stats.rejected)},
+               "contradicted": stats.contradicted, "trimmed": stats.trimmed, "rejected": dict(stats.rejected)},
     )
 
 
@@ -211,15 +214,26 @@ def group_names(name: str, count: int) -> list[str]:
 
 
 def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: BuildOptions | None = None,
-                 progress: Callable[[str, int, int], None] | None = None) -> BuildResult:
+                 progress: Callable[[str, int, int], None] | None = None, executor=None,
+                 resume: bool = False) -> BuildResult:
     """Build the corpus of `folder` into `out_dir` (see the module docstring); `progress(step, done, total)`
-    is called as the long steps advance."""
+    is called as the long steps advance. Document groups run on `executor` (aligner.distributed: in this
+    process by default, or on Dask); `resume` reuses the groups already stored in `out_dir/groups/`.
+    Files laid out as `folder/<lang>/<name>` are grouped by name without document alignment (aligner.layout)."""
     options = options or BuildOptions()
     if not name or any(c in name for c in "/\\") or name.startswith("."):
         raise CorpusError(f"bad corpus name {name!r} (a plain file name prefix is expected)")
     started = time.perf_counter()
     out = Path(out_dir)
-    docs = read_corpus_folder(folder, options.presegmented)
+    from aligner.distributed import GroupOutput, GroupTask, run_groups
+    from aligner.layout import named_groups
+
+    named, other_files = named_groups(folder)
+    docs = read_corpus_folder(folder, options.presegmented, other_files if named else None) if other_files or not named else []
+    try:  # an unusable output folder is refused before the work, not after it
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CorpusError(f"cannot create the output folder ({exc.strerror})", out) from exc
     if options.embedder is None:
         from aligner.embed import default_embedder
 
@@ -229,21 +243,23 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     decisions = doc_aligner.decide(docs, progress=report("comparing documents"))
     groups = document_groups(docs, decisions)
     names = group_names(name, len(groups))
-    results = []
-    tick = report("aligning document groups")
-    for k, (corpus, group) in enumerate(zip(names, groups)):
-        ids = {d.id for d in group}
-        results.append(build_group(corpus, group, [d for d in decisions if d.doc_a in ids and d.doc_b in ids], options))
-        if tick:
-            tick(k + 1, len(groups))
+    tasks = [GroupTask(corpus, group, [d for d in decisions if d.doc_a in ids and d.doc_b in ids])
+             for corpus, group, ids in ((c, g, {d.id for d in g}) for c, g in zip(names, groups))]
+    tasks += [GroupTask(g.corpus, named=g) for g in named]
+    outcomes = run_groups(tasks, options, report("aligning document groups"), executor, out / "groups", resume)
+    results = [o.result for o in outcomes if isinstance(o, GroupOutput)]
     grouped = {i for g in groups for i in (d.id for d in g)}
     lone = [{"corpus": "", "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": NOT_PARALLEL}
             for d in docs if d.id not in grouped for k, t in enumerate(d.sentence_texts)]
+    named_done = [o for t, o in zip(tasks, outcomes) if t.named is not None and isinstance(o, GroupOutput)]
+    docs = docs + [d for o in named_done for d in o.documents]  # named groups are read on their worker
+    decisions = decisions + [d for o in named_done for d in o.decisions]
     from corpus.table import empty_units
 
     units = pl.concat([r.units for r in results]) if results else empty_units()
     unaligned = pl.concat([*(r.unaligned for r in results), pl.DataFrame(lone, schema=UNALIGNED_SCHEMA)])
     result = BuildResult(name, out, docs, decisions_frame(decisions), results, units, unaligned, [], 0.0)
+    result.failed = [o for o in outcomes if not isinstance(o, GroupOutput)]
     write_outputs(result, options)
     result.seconds = time.perf_counter() - started
     return result

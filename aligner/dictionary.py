@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 DING_PATH = Path(os.environ.get("CORPUS_DING_PATH", "/usr/share/trans/de-en"))
 MAX_PIVOTS = 48  # very polysemous words (German "machen") would otherwise match almost anything
 
@@ -45,7 +45,7 @@ EN_STOP = frozenset(
     will would shall should can could may might must ought
     not no yes so too very also just only even still yet already again ever never
     there here all any some each every both either neither such same other another own
-    more most less least much many few lot lots
+    more most less least much many few lot lots like actually really
     s t d ll m re ve""".split()
 )
 
@@ -66,7 +66,8 @@ DE_STOP = frozenset(
 ZH_STOP = frozenset(
     """的 地 得 了 着 过 是 在 和 与 及 或 而 也 都 就 又 还 把 被 对 从 向 给 让 于 以 之 其 所 为 则 但 并 即
     这 那 这个 那个 这些 那些 这种 那种 一个 一些 一种 我 你 他 她 它 我们 你们 他们 她们 它们 自己 吗 呢 吧 啊
-    很 更 最 已 已经 将 会 能 可以 要 个 种 些 上 下 中 里 等""".split()
+    很 更 最 已 已经 将 会 能 可以 要 个 种 些 上 下 中 里 等 一条 一家 一件 一位 一次 一部 一只 一本 一张 一句 一项
+    一台 一名""".split()
 )
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*", re.UNICODE)
@@ -119,10 +120,15 @@ def en_content_words(gloss: str) -> list[str]:
     gloss = _ANNOT_RE.sub(" ", gloss)
     out = []
     for tok in _TOKEN_RE.findall(_fold(gloss)):
-        if tok in EN_STOP or len(tok) < 2:
-            continue
-        out.append(en_stem(tok))
+        for part in re.split(r"[-‐]", tok):
+            part = _CONTRACTION.sub("", part)
+            if part in EN_STOP or len(part) < 2:
+                continue
+            out.append(en_stem(part))
     return out
+
+
+_CONTRACTION = re.compile(r"(?:'(?:s|re|ve|ll|d|m|t)|n't)$")
 
 
 # ---------------------------------------------------------------- lexicon parsing (run once, then cached)
@@ -202,7 +208,11 @@ def parse_ding(path: Path) -> tuple[dict[str, list[str]], str]:
             for de_part, en_part in zip(de_parts, en_parts):
                 en_words = [w for syn in en_part.split(";") for w in en_content_words(syn)]
                 for syn in de_part.split(";"):
-                    syn = _DING_DROP.sub(" ", _ANNOT_RE.sub(" ", syn)).strip(" .,!?…\"'„“")
+                    # '/KI/' marks an abbreviation of the synonym: a key of its own
+                    for abbr in re.findall(r"/([^/\s]+)/", syn):
+                        lex.setdefault(_fold(abbr), []).extend(en_words)
+                    syn = re.sub(r"/[^/\s]+/", " ", syn)
+                    syn = _DING_DROP.sub(" ", _ANNOT_RE.sub(" ", syn)).strip(" .,!?…\"'„“-")
                     if not syn or " " in syn or "/" in syn:
                         continue
                     key = _fold(syn)
@@ -302,8 +312,13 @@ def _to_simplified():
         return converter.convert
 
 
+@lru_cache(maxsize=100_000)
+def _zh_tokens(text: str) -> tuple[str, ...]:
+    return tuple(t for t in _jieba().lcut(_to_simplified()(text)) if t.strip())
+
+
 def zh_tokens(text: str) -> list[str]:
-    return [t for t in _jieba().lcut(_to_simplified()(text)) if t.strip()]
+    return list(_zh_tokens(text))
 
 
 def _strip_german(word: str) -> list[str]:
@@ -358,6 +373,7 @@ class Dictionary:
         for lang, lex in lexicons.items():
             self._maps[lang] = [self._ids.setdefault(p, len(self._ids)) for p in lex.pivots]
         self._word_cache: dict[tuple[str, str], frozenset | None] = {}
+        self._bag_cache: dict[tuple[str, str], Bag] = {}  # sentences recur (scoring, re-scoring, windows)
         self._reverse: dict[str, dict[int, list[str]]] = {}
 
     @property
@@ -393,6 +409,7 @@ class Dictionary:
         ids: frozenset | None
         surface = self._pivot_id("=" + w)
         if lang == "en":
+            w = _CONTRACTION.sub("", w)  # "we're" -> "we", "didn't" -> "did" (negation is scored elsewhere)
             ids = None if (w in EN_STOP or len(w) < 2) else frozenset({self._pivot_id(en_stem(w)), surface})
         elif lang == "zh":
             ids = self._zh_word(w, surface)
@@ -437,14 +454,14 @@ class Dictionary:
         return (ids or frozenset()) | {surface, self._pivot_id(en_stem(w))}
 
     def _de_lookup(self, w: str) -> frozenset | None:
-        ids = self._lex_ids("de", w)
-        if ids:
-            return ids
+        """The word's own entry united with that of its first known base form: Ding lists some inflected
+        forms with a narrow sense of their own ('Unternehmens' only in compounds' sub-entries)."""
+        ids = self._lex_ids("de", w) or frozenset()
         for base in _strip_german(w):
-            ids = self._lex_ids("de", base)
-            if ids:
-                return ids
-        return None
+            more = self._lex_ids("de", base)
+            if more:
+                return ids | more
+        return ids or None
 
     def _de_compound(self, w: str) -> frozenset | None:
         """Split a compound into two known parts (with an optional linking s/es/n), longest head first;
@@ -465,7 +482,8 @@ class Dictionary:
     def tokens(self, text: str, lang: str) -> list[str]:
         if lang == "zh":
             return zh_tokens(text)
-        return _TOKEN_RE.findall(unicodedata.normalize("NFKC", text))
+        # hyphenated words count by their parts ('one-way', 'KI-Unternehmen', 'Medien- und ...')
+        return [p for tok in _TOKEN_RE.findall(unicodedata.normalize("NFKC", text)) for p in re.split(r"[-‐]", tok) if p]
 
     def translations(self, word: str, lang: str) -> set[str]:
         """Words of the other language sharing a pivot with `word` (English words for en as the other side
@@ -491,12 +509,19 @@ class Dictionary:
     # -- sentence level
 
     def bag(self, text: str, lang: str) -> Bag:
+        key = (lang, text)
+        cached = self._bag_cache.get(key)
+        if cached is not None:
+            return cached
         words = []
         for tok in self.tokens(text, lang):
             ids = self.word_pivots(tok, lang)
             if ids:
                 words.append(ids)
-        return Bag(words)
+        if len(self._bag_cache) > 200_000:
+            self._bag_cache.clear()
+        bag = self._bag_cache[key] = Bag(words)
+        return bag
 
     def bags(self, texts: list[str], lang: str) -> list[Bag]:
         """Tokenise each sentence once; pass the bags to `bag_overlap`/`bag_coverage` for many pairs."""

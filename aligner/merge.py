@@ -4,6 +4,9 @@ Every sentence of every document is a node; every non-null link of every pair al
 its sentences. Units are the connected components, built greedily (Kruskal-style) from the most trustworthy
 links down, where a link is only added when the component it makes stays a sound unit:
 
+- *majority on additions*: an edge sentence of a link (say de 26 in en 19 ~ de 25+26) that the third
+  document leaves without counterpart while confirming the rest of the link (zh 19 ~ de 25, de 26 null) is
+  taken out of the link: two pairs out of three call it an addition;
 - *agreement first*: a link is `supported` when the third document confirms it (its two sides have a common
   partner there), `contradicted` when the third document pairs its two sides with different sentences, and
   neutral when the third pair has nothing to say. Supported links go first, then by confidence;
@@ -50,6 +53,7 @@ class MergeStats:
     accepted: int = 0
     supported: int = 0
     contradicted: int = 0
+    trimmed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
 
 
@@ -145,6 +149,38 @@ def merge_pairs(doc_ids: Sequence[str], sizes: Sequence[int], pairs: Sequence[Pa
                 vote += 1 if via_a & via_b else -1
         return vote
 
+    # which sentences each pair alignment covers (linked or explicitly left null)
+    covered: dict[tuple[int, int], set[int]] = {}
+    for p in pairs:
+        a, b = index[p.doc_a], index[p.doc_b]
+        covered.setdefault((a, b), set()).update(i for link in p.links for i in link.src)
+        covered.setdefault((b, a), set()).update(j for link in p.links for j in link.tgt)
+
+    def linked_in(doc: int, sents, c: int) -> set[int]:
+        return set().union(*(partner.get((doc, x, c), set()) for x in sents))
+
+    def trim(a: int, b: int, link: Link) -> Link:
+        """Drop an edge sentence of a link when a third document confirms the rest of the link but leaves
+        that sentence without counterpart: two pairs out of three say it is an addition."""
+        sides = {a: list(link.src), b: list(link.tgt)}
+        for c in range(len(doc_ids)):
+            if c in (a, b):
+                continue
+            for doc, other in ((a, b), (b, a)):
+                side = sides[doc]
+                while len(side) > 1:
+                    for pos in (0, -1):
+                        x, rest = side[pos], (side[1:] if pos == 0 else side[:-1])
+                        if (x in covered.get((doc, c), ()) and not partner.get((doc, x, c))
+                                and linked_in(doc, rest, c) & linked_in(other, sides[other], c)):
+                            side.remove(x)
+                            stats.trimmed += 1
+                            break
+                    else:
+                        break
+        return Link(tuple(sides[a]), tuple(sides[b]), link.confidence)
+
+    edges = [(a, b, trim(a, b, link)) for a, b, link in edges]
     scored = [(agreement(a, b, link), a, b, link) for a, b, link in edges]
     scored.sort(key=lambda e: (-(e[0] > 0), -(e[0] >= 0), -e[3].confidence, e[1], e[2], e[3].src))
 

@@ -73,3 +73,19 @@ def test_units_never_cross_and_stay_small():
     assert sum(stats.rejected.values()) == 1
     big = [PairLinks("en", "zh", (Link(tuple(range(6)), (0,), 0.9),))]
     assert merge_pairs(DOCS, [6, 1, 0], big) == []  # more than max_per_doc sentences of one document
+
+
+def test_a_sentence_two_pairs_leave_out_is_trimmed_from_the_third_pairs_link():
+    # de 1 is an addition (a translator's note): zh-de leaves it null, en-de wrongly glues it to de 0
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1)])),
+        PairLinks("en", "de", (Link((0,), (0, 1), 0.9), Link((1,), (2,), 0.9))),
+        PairLinks("zh", "de", (Link((0,), (0,), 0.9), Link((), (1,), 0.2), Link((1,), (2,), 0.9))),
+    ]
+    stats = MergeStats()
+    units = merge_pairs(DOCS, [2, 2, 3], pairs, stats=stats)
+    assert as_sets(units) == [{"en": (0,), "zh": (0,), "de": (0,)}, {"en": (1,), "zh": (1,), "de": (2,)}]
+    assert stats.trimmed == 1
+    # without a third document to confirm, the link stays whole
+    alone = merge_pairs(DOCS, [2, 2, 3], pairs[1:2])
+    assert as_sets(alone)[0] == {"en": (0,), "de": (0, 1)}

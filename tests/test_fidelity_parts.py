@@ -1,0 +1,119 @@
+"""Fidelity parts and QA flags on small real sentences (no embeddings needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.fidelity import FidelityScorer, bracket_flags, language_flags
+from aligner.fidelity_parts import (
+    DictionaryCoverage,
+    EntitiesPreserved,
+    LengthRatio,
+    MoodAgreement,
+    NegationAgreement,
+    Pairs,
+    neighbour_mean,
+    negations,
+    numbers,
+)
+
+
+def test_numbers_across_languages():
+    assert numbers("Verluste von bis zu 5 Milliarden US-Dollar", "de") == [5e9]
+    assert numbers("losses of up to 5 billion dollars", "en") == [5e9]
+    assert numbers("亏损高达50亿美元", "zh") == [5e9]
+    # a date written with a month name matches the Chinese 2024年10月
+    assert sorted(numbers("October 2024", "en")) == sorted(numbers("2024年10月", "zh")) == [10.0, 2024.0]
+    assert numbers("almost seven years ago", "en") == numbers("大约七年前", "zh") == numbers("vor sieben Jahren", "de")
+    # articles are not numbers
+    assert numbers("a vision, one company", "en") == []
+    assert numbers("一家媒体公司", "zh") == []
+    assert numbers("1.000 Euro und 3,5 Prozent", "de") == [1000.0, 3.5]
+
+
+def _pairs(src, tgt, sl="en", tl="de"):
+    return Pairs(src, tgt, sl, tl)
+
+
+def test_entities_flag_changed_numbers_and_dropped_names():
+    part = EntitiesPreserved()
+    res = part.score(_pairs(
+        ["Founded in 2018 by Cristóbal Valenzuela.", "Founded in 2018.", "No numbers here."],
+        ["2018 von Cristobal Valenzuela gegründet.", "2019 gegründet.", "Keine Zahlen hier."],
+    ))
+    assert res.scores[0] == 1.0 and res.flags[0] == []
+    assert res.scores[1] == 0.0 and "number-mismatch" in res.flags[1]
+    assert np.isnan(res.scores[2])  # no evidence either way
+    names = part.score(_pairs(["The team met Louis Daguerre in Paris."], ["Das Team traf ihn."]))
+    assert "name-mismatch" in names.flags[0]
+
+
+def test_negation_markers_and_agreement():
+    assert negations("Runway is not an AI company.", "en") == 1
+    assert negations("Runway ist kein KI-Unternehmen.", "de") == 1
+    assert negations("Runway 不是一家 AI 公司。", "zh") == 1
+    # 'not only' is additive in every language; affixal negation counts
+    assert negations("Die Kamera hat nicht nur die Fotografie geschaffen", "de") == 0
+    assert negations("相机不仅创造了摄影", "zh") == 0
+    assert negations("a vision that remains largely unchanged", "en") == 1
+    part = NegationAgreement()
+    res = part.score(_pairs(["Runway is not an AI company."] * 2, ["Runway ist kein KI-Unternehmen.", "Runway ist ein KI-Unternehmen."]))
+    assert res.scores[0] == 1.0 and res.scores[1] < 0.5
+
+
+def test_mood_agreement():
+    res = MoodAgreement().score(_pairs(["What can we build?", "We build tools."], ["Was können wir bauen?", "Was können wir bauen?"]))
+    assert res.scores[0] == 1.0 and res.scores[1] < 0.5
+
+
+def test_length_ratio_is_relative_to_the_document():
+    src = ["A short sentence here."] * 6 + ["A short sentence here."]
+    tgt = ["Ein kurzer Satz hier."] * 6 + ["Ein kurzer Satz hier, aber mit sehr viel hinzugefügtem Text, den niemand geschrieben hat."]
+    res = LengthRatio().score(_pairs(src, tgt))
+    assert res.scores[:6].min() > 0.9 and res.scores[6] < 0.2
+
+
+def test_dictionary_coverage_spots_an_omission():
+    pairs = Pairs(
+        ["The infrastructure is laid.", "The media landscape is changing.", "The camera created photography and cinema."],
+        ["Die Infrastruktur ist gelegt.", "Die Medienlandschaft verändert sich.", "Die Kamera schuf die Fotografie."],
+        "en", "de",
+    )
+    from aligner.dictionary import load_dictionary
+
+    pairs.dictionary = load_dictionary("en", "de")
+    if pairs.dictionary is None:
+        pytest.skip("Ding de-en not installed")
+    res = DictionaryCoverage().score(pairs)
+    assert res.details["src_coverage"][2] < res.details["src_coverage"][0]
+
+
+def test_neighbour_mean_uses_the_window_only():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(20, 8))
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    got = neighbour_mean(a, a, k=2, window=1, fallback=0.3)
+    expected = np.array([np.mean(sorted([a[i] @ a[j] for j in (i - 1, i + 1) if 0 <= j < 20], reverse=True)[:2]) for i in range(20)])
+    assert np.allclose(got, expected)
+    assert neighbour_mean(a[:1], a[:1], 4, 8, 0.3)[0] == 0.3
+
+
+def test_language_and_bracket_flags():
+    assert language_flags("Runway is a media company.", "Runway is a media company.", "en", "de") == ["untranslated"]
+    assert language_flags("Runway 是一家媒体和娱乐公司。", "Runway is a media and entertainment company, nothing else.", "zh", "de") == ["wrong-language"]
+    assert language_flags("Runway is a media and entertainment company.", "Runway is a media and entertainment company today.", "en", "zh") == ["untranslated"]
+    assert language_flags("Runway is a media company.", "Runway ist ein Medienunternehmen.", "en", "de") == []
+    assert bracket_flags("He said (twice) so.", "Er sagte (zweimal so.") == ["unbalanced-brackets"]
+    assert bracket_flags("a „kind“ of camera", "eine „Art von Kamera") == ["unbalanced-quotes"]
+    assert bracket_flags("a „kind“ of camera", "eine „Art“ von Kamera") == []
+    assert bracket_flags("unbalanced ( in source", "unbalanced ( in target") == []
+
+
+def test_scorer_without_embeddings_still_scores_and_says_so():
+    scorer = FidelityScorer("en", "de", use_embeddings=False)
+    df = scorer.score(["Runway was founded in 2018."], ["Runway wurde 2018 gegründet."])
+    assert "off:emb" in scorer.signature
+    assert df.columns[:3] == ["src", "tgt", "fidelity"]
+    assert 0.0 <= df["fidelity"][0] <= 1.0
+    assert df["flags"][0].to_list() == []
