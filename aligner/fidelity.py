@@ -290,6 +290,15 @@ def source_language(units: pl.DataFrame) -> str:
     return shared.get_column("lang")[0]
 
 
+def _language_pairs(units: pl.DataFrame, source_lang: str):
+    """(corpus, target language) for every corpus and every language other than the source."""
+    for corpus in units.get_column("corpus").unique(maintain_order=True).to_list():
+        langs = units.filter(pl.col("corpus") == corpus).get_column("lang").unique(maintain_order=True).to_list()
+        for tgt_lang in langs:
+            if tgt_lang != source_lang:
+                yield corpus, tgt_lang
+
+
 def _joined(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str) -> pl.DataFrame:
     """Units of one corpus as rows with the source and target variants side by side (outer join)."""
     part = units.filter(pl.col("corpus") == corpus)
@@ -306,30 +315,26 @@ def unit_scores(units: pl.DataFrame, source_lang: str | None = None, embedder=No
         return pl.DataFrame()
     source_lang = source_lang or source_language(units)
     frames = []
-    for corpus in units.get_column("corpus").unique(maintain_order=True).to_list():
-        langs = units.filter(pl.col("corpus") == corpus).get_column("lang").unique(maintain_order=True).to_list()
-        for tgt_lang in langs:
-            if tgt_lang == source_lang:
-                continue
-            both = _joined(units, corpus, source_lang, tgt_lang).drop_nulls(["src_text", "tgt_text"])
-            if both.is_empty():
-                continue
-            scorer = FidelityScorer(source_lang, tgt_lang, weights=weights, embedder=embedder)
-            scored = scorer.score(both.get_column("src_text").to_list(), both.get_column("tgt_text").to_list())
-            frames.append(
-                pl.concat(
-                    [
-                        both.select(
-                            pl.lit(corpus).alias("corpus"), "unit_id",
-                            pl.lit(source_lang).alias("src_lang"), pl.lit(tgt_lang).alias("tgt_lang"),
-                            "src_doc_id", "tgt_doc_id", pl.col("src_link").alias("link"),
-                        ),
-                        scored,
-                        pl.DataFrame({"signature": [scorer.signature] * both.height}),
-                    ],
-                    how="horizontal",
-                )
+    for corpus, tgt_lang in _language_pairs(units, source_lang):
+        both = _joined(units, corpus, source_lang, tgt_lang).drop_nulls(["src_text", "tgt_text"])
+        if both.is_empty():
+            continue
+        scorer = FidelityScorer(source_lang, tgt_lang, weights=weights, embedder=embedder)
+        scored = scorer.score(both.get_column("src_text").to_list(), both.get_column("tgt_text").to_list())
+        frames.append(
+            pl.concat(
+                [
+                    both.select(
+                        pl.lit(corpus).alias("corpus"), "unit_id",
+                        pl.lit(source_lang).alias("src_lang"), pl.lit(tgt_lang).alias("tgt_lang"),
+                        "src_doc_id", "tgt_doc_id", pl.col("src_link").alias("link"),
+                    ),
+                    scored,
+                    pl.DataFrame({"signature": [scorer.signature] * both.height}),
+                ],
+                how="horizontal",
             )
+        )
     return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
 
 
@@ -368,16 +373,12 @@ def score_units(units: pl.DataFrame, source_lang: str | None = None, embedder=No
 
 def _gap_flags(units: pl.DataFrame, source_lang: str) -> pl.DataFrame:
     rows = []
-    for corpus in units.get_column("corpus").unique(maintain_order=True).to_list():
-        langs = units.filter(pl.col("corpus") == corpus).get_column("lang").unique(maintain_order=True).to_list()
-        for tgt_lang in langs:
-            if tgt_lang == source_lang:
-                continue
-            gaps = document_gaps(units, corpus, source_lang, tgt_lang)
-            for uid in gaps["omitted_unit_ids"]:
-                rows.append({"corpus": corpus, "unit_id": uid, "lang": source_lang, "_gap": [f"not-rendered:{tgt_lang}"]})
-            for uid in gaps["addition_unit_ids"]:
-                rows.append({"corpus": corpus, "unit_id": uid, "lang": tgt_lang, "_gap": ["addition"]})
+    for corpus, tgt_lang in _language_pairs(units, source_lang):
+        gaps = document_gaps(units, corpus, source_lang, tgt_lang)
+        for uid in gaps["omitted_unit_ids"]:
+            rows.append({"corpus": corpus, "unit_id": uid, "lang": source_lang, "_gap": [f"not-rendered:{tgt_lang}"]})
+        for uid in gaps["addition_unit_ids"]:
+            rows.append({"corpus": corpus, "unit_id": uid, "lang": tgt_lang, "_gap": ["addition"]})
     if not rows:
         return pl.DataFrame()
     df = pl.DataFrame(rows, schema={"corpus": pl.Utf8, "unit_id": pl.Int64, "lang": pl.Utf8, "_gap": pl.List(pl.Utf8)})
@@ -431,32 +432,28 @@ def fidelity_report(units: pl.DataFrame, source_lang: str | None = None, embedde
     source_lang = source_lang or source_language(units)
     per_unit = unit_scores(units, source_lang, embedder)
     docs = []
-    for corpus in units.get_column("corpus").unique(maintain_order=True).to_list():
-        langs = units.filter(pl.col("corpus") == corpus).get_column("lang").unique(maintain_order=True).to_list()
-        for tgt_lang in langs:
-            if tgt_lang == source_lang:
-                continue
-            gaps = document_gaps(units, corpus, source_lang, tgt_lang)
-            mine = (
-                per_unit.filter((pl.col("corpus") == corpus) & (pl.col("tgt_lang") == tgt_lang))
-                if not per_unit.is_empty() else pl.DataFrame({"fidelity": [], "unit_id": [], "flags": []})
-            )
-            fid = mine.get_column("fidelity").drop_nulls() if mine.height else pl.Series([], dtype=pl.Float64)
-            q = (lambda p: float(fid.quantile(p, "linear")) if fid.len() else None)
-            worst_ids = mine.sort("fidelity", nulls_last=True).head(worst).get_column("unit_id").to_list() if mine.height else []
-            docs.append({
-                "corpus": corpus, "src_lang": source_lang, "tgt_lang": tgt_lang,
-                "src_sentences": gaps["src_sentences"], "rendered_sentences": gaps["rendered_sentences"],
-                "coverage": gaps["coverage"],
-                "omitted": gaps["omitted"], "omitted_unit_ids": gaps["omitted_unit_ids"],
-                "additions": gaps["additions"], "addition_unit_ids": gaps["addition_unit_ids"],
-                "units_scored": mine.height,
-                "fidelity_mean": float(fid.mean()) if fid.len() else None,
-                "fidelity_p10": q(0.1), "fidelity_p25": q(0.25), "fidelity_median": q(0.5), "fidelity_p75": q(0.75),
-                "flagged_units": int(mine.filter(pl.col("flags").list.len() > 0).height) if mine.height else 0,
-                "worst_unit_ids": worst_ids,
-                "signature": mine.get_column("signature")[0] if mine.height and "signature" in mine.columns else "",
-            })
+    for corpus, tgt_lang in _language_pairs(units, source_lang):
+        gaps = document_gaps(units, corpus, source_lang, tgt_lang)
+        mine = (
+            per_unit.filter((pl.col("corpus") == corpus) & (pl.col("tgt_lang") == tgt_lang))
+            if not per_unit.is_empty() else pl.DataFrame({"fidelity": [], "unit_id": [], "flags": []})
+        )
+        fid = mine.get_column("fidelity").drop_nulls() if mine.height else pl.Series([], dtype=pl.Float64)
+        q = (lambda p: float(fid.quantile(p, "linear")) if fid.len() else None)
+        worst_ids = mine.sort("fidelity", nulls_last=True).head(worst).get_column("unit_id").to_list() if mine.height else []
+        docs.append({
+            "corpus": corpus, "src_lang": source_lang, "tgt_lang": tgt_lang,
+            "src_sentences": gaps["src_sentences"], "rendered_sentences": gaps["rendered_sentences"],
+            "coverage": gaps["coverage"],
+            "omitted": gaps["omitted"], "omitted_unit_ids": gaps["omitted_unit_ids"],
+            "additions": gaps["additions"], "addition_unit_ids": gaps["addition_unit_ids"],
+            "units_scored": mine.height,
+            "fidelity_mean": float(fid.mean()) if fid.len() else None,
+            "fidelity_p10": q(0.1), "fidelity_p25": q(0.25), "fidelity_median": q(0.5), "fidelity_p75": q(0.75),
+            "flagged_units": int(mine.filter(pl.col("flags").list.len() > 0).height) if mine.height else 0,
+            "worst_unit_ids": worst_ids,
+            "signature": mine.get_column("signature")[0] if mine.height and "signature" in mine.columns else "",
+        })
     per_doc = pl.DataFrame(docs, schema_overrides={
         "omitted": pl.List(pl.Utf8), "additions": pl.List(pl.Utf8),
         "omitted_unit_ids": pl.List(pl.Int64), "addition_unit_ids": pl.List(pl.Int64),
