@@ -221,3 +221,17 @@ def segment_spans(text: str, lang: str) -> list[tuple[int, int]]:
 def segment(text: str, lang: str) -> list[str]:
     """The sentences of `text` in language `lang` (ISO 639-1), as they are written in `text`."""
     return [text[a:b] for a, b in segment_spans(text, lang)]
+
+
+SEGMENTER_VERSION = "1"
+
+
+def signature(lang: str) -> str:
+    """How sentences of `lang` are cut, for reports: rules version and the language's rule set."""
+    lang = (lang or "").lower().split("-")[0].split("_")[0]
+    always, numeric, capitalised = _abbreviations(lang)
+    source = "own list" if lang in _ABBREVIATIONS else "generic + pysbd" if capitalised else "generic"
+    extras = [name for name, on in (("ordinal-dot", lang in _ORDINAL_DOT),
+                                    ("capitalised-nouns", lang in _CAPITALISED_NOUNS)) if on]
+    return (f"segment:rules-v{SEGMENTER_VERSION}|lang:{lang or 'und'}|abbrev:{source} "
+            f"{len(always)}+{len(numeric)}num+{len(capitalised)}cap" + "".join(f"|{e}" for e in extras))

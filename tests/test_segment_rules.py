@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.segment import segment, segment_spans
+from corpus.segment import segment, segment_spans, signature
 
 # (lang, text, expected sentences)
 CASES = [
@@ -145,3 +145,9 @@ def test_book_length_text_is_linear():
     text = "\n".join([paragraph] * 140)
     sentences = segment(text, "en")
     assert len(sentences) == 140 * 40
+
+
+def test_signature_says_which_rules_apply():
+    assert signature("de").startswith("segment:rules-v1|lang:de|abbrev:own list")
+    assert "ordinal-dot" in signature("de") and "capitalised-nouns" in signature("de")
+    assert "generic + pysbd" in signature("es") and signature("xx").split("|")[2].startswith("abbrev:generic ")
