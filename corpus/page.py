@@ -124,7 +124,19 @@ def _html(data: dict, *, title: str, signature: str, score_help: str) -> str:
 <body>
 <header id="top">
   <div class="titlebar"><h1>{esc(title)}</h1><span id="stats"></span>
-    <span class="sig" title="{esc(score_help)}">{esc(signature)}</span></div>
+    <span class="right"><span class="sig" title="{esc(score_help)}">{esc(signature)}</span>
+    <details class="cols drop"><summary class="btn">Columns</summary><div id="colpanel" class="panel"></div></details>
+    <details class="legend drop"><summary class="btn">Legend</summary><div class="panel legendbody">
+      <div>{esc(score)}: 0 <span class="ramp" aria-hidden="true">{ramp}</span> 1; the number and the bar give the value</div>
+      <div><span class="mk g0">2024</span> <span class="mk g1">Name</span> same colour: the same number or name in
+        several languages</div>
+      <div><span class="mk g2 part">12</span> dashed: missing in some language (hover for which)</div>
+      <div><span class="mk bad">42</span> found in no other language of the unit</div>
+      {'<div><span class="dA">only in A</span> <span class="dB">only in B</span> where the renderings differ</div>'
+       if data["mode"] == "compare" else ""}
+      <div><span class="flag">flag</span> QA flag: hover it for its meaning</div>
+      <div><span class="link single">1-0</span> a sentence without counterpart; hatched cells show the gap</div>
+    </div></details></span></div>
   <div class="controls">
     <input id="search" type="search" placeholder="Search every language   ( / )" aria-label="Search every language"
            autocomplete="off" spellcheck="false">
@@ -140,15 +152,6 @@ def _html(data: dict, *, title: str, signature: str, score_help: str) -> str:
     <span class="group"><button id="prev" class="btn" title="previous problem (k or p)">▲ prev</button><button
       id="next" class="btn" title="next problem: flagged, low {esc(score)} or a gap (j or n)">next problem ▼</button>
       <span id="navstatus" aria-live="polite"></span></span>
-    <details class="cols"><summary class="btn">Columns</summary><div id="colpanel"></div></details>
-    <details class="legend"><summary>Legend</summary><div class="legendbody">
-      <span>{esc(score)}: 0 <span class="ramp" aria-hidden="true">{ramp}</span> 1 · number and bar show the value</span>
-      <span><span class="mk g0">2024</span> <span class="mk g1">Name</span> same colour = matches across languages</span>
-      <span><span class="mk g2 part">12</span> dashed = missing in some language</span>
-      <span><span class="mk bad">42</span> found in no other language</span>
-      {'<span><span class="dA">only in A</span> <span class="dB">only in B</span></span>' if data["mode"] == "compare" else ""}
-      <span><span class="flag">flag</span> hover a flag for its meaning</span>
-    </div></details>
   </div>
   <div class="colhead" id="colhead" role="row"></div>
 </header>
@@ -183,6 +186,14 @@ def unit_frame(units: pl.DataFrame, langs: list[str] | None = None) -> tuple[pl.
     return w, langs
 
 
+def _where(doc_id: str | None, sent_ids: list[int] | None) -> str:
+    """Where a text comes from, for its tooltip: document and 1-based sentence numbers."""
+    ids = list(sent_ids or [])
+    numbers = ", ".join(str(i + 1) for i in ids)
+    sentences = f"sentence{'s' if len(ids) > 1 else ''} {numbers}" if ids else ""
+    return " · ".join(x for x in (doc_id or "", sentences) if x)
+
+
 def page_data(units: pl.DataFrame, *, langs: list[str] | None = None, low: float = 0.5) -> dict:
     """The JSON the page is built from (see page.js for its reader)."""
     w, langs = unit_frame(units, langs)
@@ -196,7 +207,8 @@ def page_data(units: pl.DataFrame, *, langs: list[str] | None = None, low: float
         texts = {lang: r[f"text_{lang}"] for lang in langs if r[f"text_{lang}"] is not None}
         pieces = mark_unit(texts)
         cells = [
-            [pieces[lang], _clean(r[f"fidelity_{lang}"]), list(r[f"flags_{lang}"] or [])] if lang in texts else 0
+            [pieces[lang], _clean(r[f"fidelity_{lang}"]), list(r[f"flags_{lang}"] or []),
+             _where(r[f"doc_{lang}"], r[f"sent_ids_{lang}"])] if lang in texts else 0
             for lang in langs
         ]
         rows.append([r["unit_id"], corpus_index[r["corpus"]], r["link"] or "", _clean(r["confidence"]),

@@ -107,7 +107,7 @@
     hay[i] = texts.join("\n").toLowerCase();
     flagged[i] = isFlagged; nFlagged += isFlagged;
     gap[i] = present < cols.length ? 1 : 0; nGap += gap[i];
-    return '<div role="row" class="row' + (isFlagged ? " flagged" : "") + (gap[i] ? " gap" : "") + '">' +
+    return '<div role="row" class="row' + (isFlagged ? " flagged" : "") + (gap[i] ? " gap" : "") + '" data-i="' + i + '">' +
       '<div class="meta"><span class="uid">#' + esc(r[0]) + "</span>" +
       (multiCorpus ? '<span class="corpus">' + esc(D.corpora[r[1]]) + "</span>" : "") +
       '<span class="link' + (present < 2 ? ' single" title="unaligned: no counterpart in the other languages"'
@@ -263,8 +263,15 @@
   }
 
   list.addEventListener("mouseover", function (e) {
-    var t = e.target.closest ? e.target.closest(".mk, .dA, .dB, .score") : null;
-    if (t && !t.title) t.title = t.classList.contains("score") ? scoreTip(t) : markTip(t);
+    var t = e.target.closest ? e.target.closest(".mk, .dA, .dB, .score, .conf, .cell") : null;
+    if (!t || t.title) return;
+    if (t.classList.contains("conf")) { t.title = "alignment confidence of this unit (0-1)"; return; }
+    if (t.classList.contains("cell")) {  // where the text comes from: document and sentence numbers
+      var c = t.dataset.k != null && data[+t.parentNode.dataset.i][5][+t.dataset.k];
+      if (c && c[3]) t.title = cols[+t.dataset.k].label + ": " + c[3];
+      return;
+    }
+    t.title = t.classList.contains("score") ? scoreTip(t) : markTip(t);
   });
 
   var timer = 0;
@@ -277,6 +284,11 @@
   sortSel.addEventListener("change", sortRows);
   byId("next").addEventListener("click", function () { step(1); });
   byId("prev").addEventListener("click", function () { step(-1); });
+  document.addEventListener("click", function (e) {  // a click elsewhere closes the Columns/Legend panels
+    if (!e.target.isConnected) return;  // a panel button that rebuilt the panel
+    var open = document.querySelectorAll("details.drop[open]");
+    for (var i = 0; i < open.length; i++) if (!open[i].contains(e.target)) open[i].open = false;
+  });
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     var tag = (e.target.tagName || "").toLowerCase();
