@@ -192,6 +192,49 @@ def compare_cmd(
                 grep=grep, low=low, title=title, pager=pager)
 
 
+# -- score (owner: aligner/fidelity.py, aligner/fidelity_run.py, aligner/samelang.py)
+@app.command("score")
+def score_cmd(
+    files: list[Path] = typer.Argument(..., help="SRC TGT (two texts); or FILE.tmx; or HYP [HYP2] with --reference."),
+    src_lang: Optional[str] = typer.Option(None, "--src-lang", metavar="L1", help="Language of SRC (en, zh, de...)."),
+    tgt_lang: Optional[str] = typer.Option(None, "--tgt-lang", metavar="L2", help="Language of TGT."),
+    presegmented: bool = typer.Option(False, "--presegmented", help="SRC and TGT hold one sentence a line."),
+    links: Optional[Path] = typer.Option(None, "--links", metavar="FILE",
+                                         help="Links to score, '[0, 1]:[2]' one a line (default: align first)."),
+    reference: Optional[Path] = typer.Option(None, "--reference", metavar="REF",
+                                             help="Same-language mode: score HYP against REF (one segment a line) "
+                                             "with sacrebleu BLEU, chrF++, TER; two HYPs get a paired test."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="L", help="Language of HYP and REF."),
+    sentences: bool = typer.Option(False, "--sentences", help="With --reference: sentence-level scores."),
+    test: str = typer.Option("ar", "--test", help="With two HYPs: ar (approximate randomisation) or bs (bootstrap)."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, table or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write here instead of stdout (a TMX input: the scored TMX)."),
+) -> None:
+    """Score translation fidelity: one row per link with the fidelity in [0, 1], each part's score and QA
+    flags (CSV on stdout by default); every language pair of a TMX (writing fidelity props back with -o);
+    or same-language texts against a reference with sacrebleu. The signature says how numbers were made."""
+    from aligner import fidelity_run as run
+
+    if reference is not None:
+        if not lang:
+            raise CorpusError("--reference needs --lang (the language of HYP and REF)")
+        run.write_output(run.score_reference(files, reference, lang, fmt, sentences, test), output)
+        return
+    if len(files) == 1 and run.is_tmx(files[0]):
+        _, text = run.score_tmx(files[0], output)
+        sys.stdout.write(text)
+        return
+    if len(files) != 2:
+        raise CorpusError(f"expected SRC TGT (or one TMX file), got {len(files)} files")
+    if not src_lang or not tgt_lang:
+        raise CorpusError("scoring two texts needs --src-lang and --tgt-lang")
+    df, signature = run.score_files(files[0], files[1], src_lang, tgt_lang, presegmented, links)
+    run.write_output(run.render(df, fmt, signature), output)
+    if fmt == "csv":
+        print(signature, file=sys.stderr)
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")
