@@ -138,15 +138,31 @@ def build_cmd(
     name: str = typer.Option("corpus", "--name", "-n", help="File name prefix of the corpus outputs."),
     presegmented: bool = typer.Option(False, "--presegmented", help="Files hold one sentence per line, as given."),
     no_fidelity: bool = typer.Option(False, "--no-fidelity", help="Skip fidelity scoring (and its report)."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-w", min=0, metavar="N", help="Align document groups on a local Dask cluster of N "
+        "worker processes; 0 = in this process (the default for fewer than 8 groups; else one per core)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help="Align document groups on an existing Dask cluster, e.g. "
+        "tcp://10.0.0.5:8786 (see README: several machines)."),
+    resume: bool = typer.Option(False, "--resume", help="Skip the groups whose results are already in "
+                                "OUT/groups/ from the same input."),
+    tmx: Optional[Path] = typer.Option(None, "--tmx", metavar="FILE", help="Also write the multilingual TMX to FILE."),
+    table: Optional[Path] = typer.Option(None, "--table", metavar="FILE.parquet",
+                                         help="Also write the units table to FILE.parquet."),
 ) -> None:
     """Find which documents of FOLDER are translations of one another (and which parts), align them sentence
     by sentence across all their languages, and write NAME.tmx (plus one TMX per language pair),
-    NAME.parquet, documents.csv, unaligned.csv, the fidelity report and compare.html into OUT."""
+    NAME.parquet, documents.csv, unaligned.csv, the fidelity report and compare.html into OUT. Files laid out
+    as FOLDER/<lang>/<name> with the same name in several language folders are taken as parallel as they are.
+    A group that fails is reported (exit code 1) and the others are kept."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from aligner.build import BuildOptions, build_corpus, print_summary
+    from aligner.distributed import executor_for, report_build
 
+    if workers is not None and scheduler:
+        raise CorpusError("--workers and --scheduler exclude each other (the scheduler's cluster has its workers)")
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
@@ -158,8 +174,9 @@ def build_cmd(
             bar.update(tasks[step], completed=done, total=total)
 
         result = build_corpus(folder, out, name, BuildOptions(presegmented=presegmented, fidelity=not no_fidelity),
-                              progress=progress)
+                              progress=progress, executor=executor_for(workers, scheduler), resume=resume)
     print_summary(result, Console())
+    raise typer.Exit(report_build(result, tmx=tmx, table=table, console=console))
 
 
 # -- compare (owner: corpus/page.py, corpus/terminal.py)

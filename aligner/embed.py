@@ -44,6 +44,11 @@ class EmbeddingCache:
             self.db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB, t INTEGER)")
         except (OSError, sqlite3.Error):
             self.db = None  # an unwritable cache folder must not stop the work: run uncached
+        if self.db is not None:
+            try:  # several processes (Dask workers) share the file: readers never wait for the writer
+                self.db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.Error:
+                pass  # e.g. a filesystem without shared memory: the rollback journal and timeout still work
 
     def key(self, text: str) -> bytes:
         return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
@@ -53,11 +58,14 @@ class EmbeddingCache:
             return {}
         found = {}
         with self._lock:
-            for i in range(0, len(keys), 900):  # SQLite's bound-parameter limit
-                chunk = keys[i : i + 900]
-                q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(chunk))})"
-                for k, v in self.db.execute(q, chunk):
-                    found[k] = np.frombuffer(v, dtype=np.float16).astype(np.float32)
+            try:
+                for i in range(0, len(keys), 900):  # SQLite's bound-parameter limit
+                    chunk = keys[i : i + 900]
+                    q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(chunk))})"
+                    for k, v in self.db.execute(q, chunk):
+                        found[k] = np.frombuffer(v, dtype=np.float16).astype(np.float32)
+            except sqlite3.Error:  # locked past the timeout, damaged: what was not read is embedded anew
+                pass
         return found
 
     def put(self, items: dict[bytes, np.ndarray]) -> None:
@@ -116,7 +124,9 @@ class Embedder:
             vectors = {t: hit[k] for t, k in keys.items() if k in hit}
         todo = [t for t in unique if t not in vectors]
         if todo:
-            fresh = self._encode_uncached(todo)
+            # Rounded as the cache stores them, so a text gets the same vector from the cache as when first
+            # embedded: a rerun, or another worker reading what this one wrote, reproduces the same output.
+            fresh = self._encode_uncached(todo).astype(np.float16).astype(np.float32)
             vectors.update(zip(todo, fresh))
             if self.cache is not None:
                 self.cache.put({keys[t]: v for t, v in zip(todo, fresh)})
