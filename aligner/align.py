@@ -27,7 +27,7 @@ from corpus.errors import CorpusError
 ALIGNER_VERSION = "0.1.0"
 DEFAULT_FEATURES = ("embedding", "length", "numbers", "dictionary")
 # Weights of each feature's evidence in the link quality (tuned on Text+Berg dev only).
-DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.15, "dictionary": 0.3}
+DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "names": 0.2, "dictionary": 0.3}
 DEFAULT_NULL_COST = 0.2
 COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
 
