@@ -385,13 +385,18 @@ def _gap_flags(units: pl.DataFrame, source_lang: str) -> pl.DataFrame:
     return df.group_by(["corpus", "unit_id", "lang"], maintain_order=True).agg(pl.col("_gap").list.explode(keep_nulls=False, empty_as_null=False))
 
 
-def document_gaps(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str) -> dict:
+def document_gaps(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str,
+                  unaligned: pl.DataFrame | None = None) -> dict:
     """Omissions and additions of `tgt_lang` against `src_lang` in one corpus.
 
     Source sentences are rendered when their unit has a target variant; every source-only unit is an
-    omission (the title, date and copyright line of an original its translation leaves out). A target-only
-    unit is an *addition* when it lies inside the translated stretch (between the first and last unit with
-    both variants, a translator's note), and *outside* otherwise (the article around an embedded letter)."""
+    omission (the title and date line of an original its translation leaves out). A target-only unit is an
+    *addition* when it lies inside the translated stretch (between the first and last unit with both
+    variants: a translator's note), and *outside* otherwise (the article around an embedded letter).
+
+    `unaligned` (columns corpus, doc_id, lang, sent_id, text: the sentences a builder left in no unit)
+    completes the picture: unaligned source sentences are omissions too (a copyright line), unaligned target
+    sentences whose position lies inside the target document's translated stretch are additions."""
     j = _joined(units, corpus, src_lang, tgt_lang)
     both = j.filter(pl.col("src_text").is_not_null() & pl.col("tgt_text").is_not_null())
     src_only = j.filter(pl.col("src_text").is_not_null() & pl.col("tgt_text").is_null())
@@ -406,15 +411,30 @@ def document_gaps(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str
     def n_sents(df: pl.DataFrame) -> int:
         return int(df.get_column("src_sent_ids").list.len().sum() or 0) if df.height else 0
 
-    total = n_sents(j.filter(pl.col("src_text").is_not_null()))
+    omitted = src_only.select(pl.col("src_sent_ids").list.min().alias("pos"), pl.col("src_text").alias("text"))
+    additions = inside.get_column("tgt_text").to_list()
+    extra_src = 0
+    if unaligned is not None and not unaligned.is_empty() and not both.is_empty():
+        mine = unaligned.filter(pl.col("corpus") == corpus)
+        src_docs = both.get_column("src_doc_id").unique().to_list()
+        lost = mine.filter((pl.col("lang") == src_lang) & pl.col("doc_id").is_in(src_docs))
+        extra_src = lost.height
+        omitted = pl.concat([omitted, lost.select(pl.col("sent_id").cast(pl.Int64).alias("pos"), "text")])
+        for doc, rows in both.group_by("tgt_doc_id"):
+            ids = rows.get_column("tgt_sent_ids").explode()
+            lo, hi = ids.min(), ids.max()
+            added = mine.filter((pl.col("lang") == tgt_lang) & (pl.col("doc_id") == doc[0])
+                                & pl.col("sent_id").is_between(lo, hi)).sort("sent_id")
+            additions += added.get_column("text").to_list()
+    total = n_sents(j.filter(pl.col("src_text").is_not_null())) + extra_src
     rendered = n_sents(both)
     return {
         "src_sentences": total,
         "rendered_sentences": rendered,
         "coverage": rendered / total if total else None,
-        "omitted": src_only.get_column("src_text").to_list(),
+        "omitted": omitted.sort("pos", maintain_order=True).get_column("text").to_list(),
         "omitted_unit_ids": src_only.get_column("unit_id").to_list(),
-        "additions": inside.get_column("tgt_text").to_list(),
+        "additions": additions,
         "addition_unit_ids": inside.get_column("unit_id").to_list(),
         "outside_units": tgt_only.height - inside.height,
         "stretch": (first, last),
@@ -422,8 +442,9 @@ def document_gaps(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str
 
 
 def fidelity_report(units: pl.DataFrame, source_lang: str | None = None, embedder=None,
-                    worst: int = 5) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(per-unit table with part scores and flags, per-document table) for a units table."""
+                    worst: int = 5, unaligned: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(per-unit table with part scores and flags, per-document table) for a units table; pass the
+    builder's `unaligned` sentences to count them as omissions/additions (see `document_gaps`)."""
     from corpus.table import units_frame
 
     units = units_frame(units)
@@ -433,7 +454,7 @@ def fidelity_report(units: pl.DataFrame, source_lang: str | None = None, embedde
     per_unit = unit_scores(units, source_lang, embedder)
     docs = []
     for corpus, tgt_lang in _language_pairs(units, source_lang):
-        gaps = document_gaps(units, corpus, source_lang, tgt_lang)
+        gaps = document_gaps(units, corpus, source_lang, tgt_lang, unaligned)
         mine = (
             per_unit.filter((pl.col("corpus") == corpus) & (pl.col("tgt_lang") == tgt_lang))
             if not per_unit.is_empty() else pl.DataFrame({"fidelity": [], "unit_id": [], "flags": []})

@@ -267,8 +267,9 @@ def numbers(text: str, lang: str) -> list[float]:
             if v is not None:
                 nxt = text[m.end(): m.end() + 1]
                 values.append(v * _SCALES[nxt] if nxt in ("万", "亿") else v)
-    words = _NUM_WORDS.get(lang, {})
-    months = _MONTHS.get(lang, {})
+    # Latin text inside Chinese is mostly English ('October 2024' in a Chinese letter)
+    words = _NUM_WORDS.get(lang, _NUM_WORDS["en"] if lang == "zh" else {})
+    months = _MONTHS.get(lang, _MONTHS["en"] if lang == "zh" else {})
     tokens = [t.lower() for t in _WORD_RE.findall(text)]
     for i, tok in enumerate(tokens):
         if tok in words:
@@ -276,7 +277,7 @@ def numbers(text: str, lang: str) -> list[float]:
             if i + 1 < len(tokens) and tokens[i + 1] in _SCALES:
                 value *= _SCALES[tokens[i + 1]]
             values.append(value)
-        elif tok in months and (tok != "may" and tok != "march" or lang != "en"):
+        elif tok in months and (tok not in ("may", "march") or lang not in ("en", "zh")):
             values.append(months[tok])
     return [round(v, 6) for v in values]
 
@@ -285,30 +286,32 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
-def names(text: str, lang: str, dictionary: Dictionary | None) -> list[str]:
-    """Proper names in a Latin-script text: capitalised words not at a sentence start, not a known common
-    word of the language, not a short all-caps acronym (acronyms get translated: AI -> KI)."""
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+
+
+def names(text: str, lang: str, dictionary: Dictionary | None = None) -> list[str]:
+    """Proper names and titles in a Latin-script text: words capitalised where grammar does not ask for it
+    (not at a sentence or clause start; English only, German capitalises every noun), except short all-caps
+    acronyms (they get translated: AI -> KI), month and day names, and lines in title case. In Chinese
+    text, its Latin-script words."""
+    if lang == "zh":
+        return [w for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", text) if not (w.isupper() and len(w) <= 4)]
+    if lang != "en":
+        return []
+    words = re.findall(r"[^\W\d_][\w’'\-]*", text)
+    if words and sum(w[0].isupper() for w in words) >= 0.6 * len(words):
+        return []  # a title-case heading: capitals say nothing there
     out = []
     for m in re.finditer(r"(?<![\w])([A-ZÀ-Þ][\w’'\-]*[a-zà-ÿ][\w’'\-]*)", text):
         word = m.group(1)
         before = text[: m.start()].rstrip()
-        if not before or before[-1] in ".!?:;\"“„«(—–-":
-            continue  # sentence or clause start: capitalised for grammar
-        if lang == "de":
-            continue  # every German noun is capitalised: names are told apart from the other side only
-        if dictionary is not None and _is_common(word, lang, dictionary):
+        if not before or before[-1] in ".!?:;\"“„«(—–-" or word.lower() in _CALENDAR:
             continue
         out.append(word)
-    if lang == "zh":  # Latin words inside Chinese text are names or kept terms
-        out = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9\-]+", text) if not (w.isupper() and len(w) <= 4)]
     return out
-
-
-def _is_common(word: str, lang: str, dictionary: Dictionary) -> bool:
-    ids = dictionary.word_pivots(word, lang)
-    if ids is None:
-        return True
-    return len(ids) > 2  # beyond its own surface and stem: the dictionary knows it as a common word
 
 
 class EntitiesPreserved(FidelityPart):
@@ -318,10 +321,10 @@ class EntitiesPreserved(FidelityPart):
 
     name = "entities-preserved"
     short = "ent"
-    version = "1"
+    version = "2"
 
     def signature_fields(self, src_lang, tgt_lang):
-        return "numbers+months+zh-numerals|names-latin|urls"
+        return "numbers+months+zh-numerals|names-capitalised-en+latin-in-zh|urls"
 
     def score(self, pairs: Pairs) -> PartResult:
         n = len(pairs)

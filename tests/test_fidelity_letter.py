@@ -111,3 +111,29 @@ def test_score_units_fills_fidelity_and_flags():
     worst = per_unit.sort("fidelity").head(8)["src"].to_list()
     # the clearest meaning shift and the swapped-in note are among the worst units
     assert any(s.startswith("Universal Simulation") for s in worst)
+
+
+def test_unaligned_sentences_count_as_omissions_and_additions():
+    """A builder that leaves unmatched sentences out of the units (listing them apart) gets the same report."""
+    en_de = _doc("en-de")
+    rows, unaligned = [], []
+    de_pos = 3  # the German article starts with three sentences of its own
+    for k, item in enumerate(en_de):
+        rows.append({"corpus": "c", "unit_id": k, "lang": "en", "doc_id": "en", "sent_ids": [k + 1], "text": item.src})
+        rows.append({"corpus": "c", "unit_id": k, "lang": "de", "doc_id": "de", "sent_ids": [de_pos], "text": item.tgt})
+        de_pos += 1
+        if k == 15:
+            unaligned.append({"corpus": "c", "doc_id": "de", "lang": "de", "sent_id": de_pos, "text": "Daguerreotypie ist eine frühe Fototechnik."})
+            de_pos += 1
+    unaligned += [
+        {"corpus": "c", "doc_id": "en", "lang": "en", "sent_id": 0, "text": "A New Media Landscape"},
+        {"corpus": "c", "doc_id": "en", "lang": "en", "sent_id": len(en_de) + 1, "text": "© 2024 Cristobal Valenzuela."},
+        {"corpus": "c", "doc_id": "de", "lang": "de", "sent_id": 0, "text": "Ein Artikel über Runway."},
+        {"corpus": "c", "doc_id": "de", "lang": "de", "sent_id": de_pos, "text": "Stimmen Sie zu?"},
+    ]
+    from corpus.table import units_frame
+
+    gaps = document_gaps(units_frame(rows), "c", "en", "de", pl.DataFrame(unaligned))
+    assert gaps["additions"] == ["Daguerreotypie ist eine frühe Fototechnik."]
+    assert gaps["omitted"] == ["A New Media Landscape", "© 2024 Cristobal Valenzuela."]
+    assert gaps["src_sentences"] == len(en_de) + 2 and gaps["rendered_sentences"] == len(en_de)
