@@ -431,6 +431,20 @@ _NEGATION = {
 }
 
 
+# "Not only X but Y": additive, but dropping it ("only X") reverses the sense, so its presence must agree too.
+_NOT_ONLY = {
+    "en": re.compile(r"\b(?:not|n['’]t)\s+(?:only|just|merely)\b", re.I),
+    "de": re.compile(r"\bnicht\s+(?:nur|bloß|allein)\b", re.I),
+    "fr": re.compile(r"\bnon\s+seulement\b|\bpas\s+seulement\b", re.I),
+    "zh": re.compile(r"不仅|不只|不但|不单"),
+}
+
+
+def not_only(text: str, lang: str) -> int:
+    rx = _NOT_ONLY.get(lang)
+    return 0 if rx is None else len(rx.findall(text))
+
+
 def negations(text: str, lang: str) -> int | None:
     rx = _NEGATION.get(lang)
     return None if rx is None else len(rx.findall(text))
@@ -438,17 +452,19 @@ def negations(text: str, lang: str) -> int | None:
 
 class NegationAgreement(FidelityPart):
     """Both sides negated, or neither: 1; same presence but a different count of negations: `count_mismatch`;
-    one side negated and the other not: `presence_mismatch`. NaN for a language without a negation list."""
+    one side negated and the other not: `presence_mismatch`. A "not only" on one side only multiplies by
+    `count_mismatch` as well. NaN for a language without a negation list."""
 
     name = "negation-agreement"
     short = "neg"
-    version = "2"
+    version = "3"
 
     def __init__(self, count_mismatch: float = 0.7, presence_mismatch: float = 0.25):
         self.count_mismatch, self.presence_mismatch = count_mismatch, presence_mismatch
 
     def signature_fields(self, src_lang, tgt_lang):
-        return f"markers+affixes:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}|presence{self.presence_mismatch}"
+        return (f"markers+affixes+not-only:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}"
+                f"|presence{self.presence_mismatch}")
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.src_lang in _NEGATION and pairs.tgt_lang in _NEGATION
@@ -460,6 +476,8 @@ class NegationAgreement(FidelityPart):
             a, b = negations(s, pairs.src_lang), negations(t, pairs.tgt_lang)
             counts[i] = a, b
             out[i] = 1.0 if a == b else self.count_mismatch if (a > 0) == (b > 0) else self.presence_mismatch
+            if (not_only(s, pairs.src_lang) > 0) != (not_only(t, pairs.tgt_lang) > 0):
+                out[i] *= self.count_mismatch
         return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]})
 
 
