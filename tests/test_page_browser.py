@@ -271,6 +271,17 @@ def test_ten_thousand_units_load_and_filter(browser, tmp_path):
         s.value = 'lesesäle'; window.__corpusPage.apply(); document.body.offsetHeight;
         return performance.now() - t;""")
     assert len(visible_rows(browser)) == len(range(4, 10_000, 7))
+    browser.execute_script("const s = document.getElementById('search'); s.value = ''; window.__corpusPage.apply()")
+    Select(browser.find_element(By.ID, "sort")).select_by_value("score-asc")
+    first = browser.execute_script("return [...document.querySelectorAll('#rows .row')].slice(0, 3)"
+                                   ".map(r => r.querySelector('.meta .sw').textContent)")
+    assert first == ["0.35"] * 3
+    # with nothing marked, the next problem is looked for from where the reader has scrolled to
+    Select(browser.find_element(By.ID, "sort")).select_by_value("doc")
+    browser.execute_script("window.scrollTo(0, document.body.scrollHeight / 2)")
+    browser.execute_script("window.__corpusPage.step(1)")
+    unit = int(browser.find_element(By.ID, "navstatus").text.rsplit("#", 1)[1])
+    assert 2_000 < unit < 8_000
     timing = browser.execute_script("return window.__corpusPage.timing")
     print(f"\n10,000 units: first rows after {timing['firstRowsMs']:.0f} ms, all rows after "
           f"{timing['allRowsMs']:.0f} ms (longest task {timing['longestTaskMs']:.0f} ms), ready "

@@ -80,6 +80,7 @@
   // ---- rows: the first screenful at once, the rest in chunks between which the page stays responsive
   var FIRST = 150, CHUNK = 1000;
   var rows = [], built = 0, hay = new Array(N), flagged = new Uint8Array(N), gap = new Uint8Array(N);
+  var weight = new Uint32Array(N), WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/g;
   var shown = new Uint8Array(N), nFlagged = 0, nGap = 0, multiCorpus = D.corpora.length > 1;
   var cellOpen = cols.map(function (c, k) {
     return '<div role="cell" lang="' + esc(c.lang) + '"' + (c.dir ? ' dir="' + esc(c.dir) + '"' : "") +
@@ -105,6 +106,10 @@
       h += "</div>";
     }
     hay[i] = texts.join("\n").toLowerCase();
+    for (k = 0, weight[i] = 0; k < texts.length; k++) {  // widest text, CJK characters counting double
+      var wide = texts[k].match(WIDE);
+      weight[i] = Math.max(weight[i], texts[k].length + (wide ? wide.length : 0));
+    }
     flagged[i] = isFlagged; nFlagged += isFlagged;
     gap[i] = present < cols.length ? 1 : 0; nGap += gap[i];
     return '<div role="row" class="row' + (isFlagged ? " flagged" : "") + (gap[i] ? " gap" : "") + '" data-i="' + i + '">' +
@@ -115,19 +120,47 @@
       esc(r[2] || "?") + "</span>" + (r[3] != null ? '<span class="conf">conf ' + r[3].toFixed(2) + "</span>" : "") +
       scoreChip(r[4], false) + "</div>" + h + "</div>";
   }
+  // Rows live in blocks of BLOCK rows, and a block off screen is skipped by the browser (content-visibility),
+  // so showing, hiding or reordering 10,000 rows costs style and layout for the blocks in view only.
   // Rows after the first screenful are parsed into a detached element and moved into the page at the end:
   // rows added to the live page one chunk at a time would each time invalidate the page's style and layout.
+  var BLOCK = 50, blocks = [], blockOf = new Uint32Array(N);
   var stage = document.createElement("div");
   function buildChunk(size, into) {
     var start = built, end = Math.min(N, built + size), html = [];
-    for (var i = start; i < end; i++) html.push(rowHtml(i));
+    for (var i = start; i < end; i++) {
+      if ((i - start) % BLOCK === 0) html.push(i > start ? '</div><div class="blk">' : '<div class="blk">');
+      html.push(rowHtml(i));
+    }
+    html.push("</div>");
     into.insertAdjacentHTML("beforeend", html.join(""));
-    var kids = into.children;  // the new rows are the last children, whatever order the older ones are in
-    for (i = kids.length - (end - start); i < kids.length; i++) rows.push(kids[i]);
+    var kids = into.children, nb = Math.ceil((end - start) / BLOCK);
+    for (var b = kids.length - nb; b < kids.length; b++) {
+      var blk = kids[b], rs = blk.children;
+      for (var j = 0; j < rs.length; j++) { blockOf[rows.length] = blocks.length; rows.push(rs[j]); }
+      blocks.push(blk);
+    }
     built = end;
     for (i = start; i < end; i++) shown[i] = 1;
     markProblems(start, end);
     apply(start, end);
+  }
+  // A skipped block takes the height its shown rows are estimated to need (text length against column width);
+  // blocks in view are laid out for real, and scroll anchoring absorbs the difference.
+  function sizeBlocks() {
+    var nCols = 0;
+    for (var k = 0; k < cols.length; k++) nCols += colShown[k] ? 1 : 0;
+    var charsPerLine = Math.max(8, (list.clientWidth - 170) / Math.max(1, nCols) / 8.3);
+    var sums = new Float64Array(blocks.length), counts = new Uint32Array(blocks.length);
+    for (var i = 0; i < built; i++) {
+      if (!shown[i]) continue;
+      sums[blockOf[i]] += 40 + 23 * Math.max(1, Math.ceil(weight[i] / charsPerLine));
+      counts[blockOf[i]]++;
+    }
+    for (var b = 0; b < blocks.length; b++) {
+      if (blocks[b].hidden !== (counts[b] === 0)) blocks[b].hidden = counts[b] === 0;
+      blocks[b].style.containIntrinsicSize = "0 " + Math.round(sums[b]) + "px";
+    }
   }
 
   function isLow(i) { var s = data[i][4]; return s != null && s < low; }
@@ -154,6 +187,7 @@
     });
     css += ":root{--cols:minmax(9rem,11rem) repeat(" + Math.max(shown, 1) + ",minmax(0,1fr))}";
     colStyle.textContent = css;
+    if (blocks.length) sizeBlocks();
   }
   var head = byId("colhead");
   head.appendChild(el("div", null, "unit"));
@@ -206,6 +240,7 @@
       if (ok !== !!shown[i]) { rows[i].hidden = !ok; shown[i] = ok ? 1 : 0; }
       nShown += ok ? 1 : 0;
     }
+    sizeBlocks();
     emptyNote.classList.toggle("show", nShown === 0);
     updateStats();
     if (current >= 0 && !shown[current]) setCurrent(-1);
@@ -221,9 +256,13 @@
         return sign * (x - y) || a - b;
       });
     }
-    var f = document.createDocumentFragment();
-    for (var i = 0; i < N; i++) if (order[i] < built) f.appendChild(rows[order[i]]);
-    list.appendChild(f);
+    for (var i = 0, k = 0; i < N; i++) {
+      var j = order[i];
+      if (j >= built) continue;
+      blockOf[j] = Math.floor(k++ / BLOCK);
+      blocks[blockOf[j]].appendChild(rows[j]);
+    }
+    sizeBlocks();
     if (current >= 0) rows[current].scrollIntoView({ block: "center" });
   }
   function updateStats() {
@@ -253,8 +292,24 @@
     }
     navStatus.textContent = "problem " + pos + " of " + total + " \u00b7 unit #" + data[i][0];
   }
+  function firstRowInView() {  // position in `order` of the first shown row below the sticky header, or -1
+    var top = byId("top").getBoundingClientRect().bottom;
+    for (var b = 0; b < blocks.length; b++) {
+      if (blocks[b].hidden || blocks[b].getBoundingClientRect().bottom <= top) continue;
+      var rs = blocks[b].children;
+      for (var r = 0; r < rs.length; r++) {
+        if (!rs[r].hidden && rs[r].getBoundingClientRect().bottom > top) return order.indexOf(+rs[r].dataset.i);
+      }
+    }
+    return -1;
+  }
   function step(d) {
+    // from the marked row; else from where the reader is (the top of the page when not scrolled)
     var start = current >= 0 ? order.indexOf(current) : (d > 0 ? -1 : N);
+    if (current < 0 && window.scrollY > 0) {
+      var here = firstRowInView();
+      if (here >= 0) start = here - d;
+    }
     for (var k = start + d; k >= 0 && k < N; k += d) {
       var j = order[k];
       if (shown[j] && isProblem(j)) { setCurrent(j); return; }
@@ -273,6 +328,9 @@
     }
     t.title = t.classList.contains("score") ? scoreTip(t) : markTip(t);
   });
+
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(sizeBlocks, 150); });
 
   var timer = 0;
   search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { apply(); }, 90); });
