@@ -238,7 +238,8 @@ def _tu_element(unit: dict, tuid: str, link: str) -> etree._Element:
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(_XML_LANG, tag)
         for flag in flags or ():
-            etree.SubElement(tuv, "note").text = flag
+            if flag:  # an empty flag (e.g. one made only of control characters) is no flag: <note/> reads as none
+                etree.SubElement(tuv, "note").text = flag
         _prop(tuv, "x-doc", doc)
         _prop(tuv, "x-sentences", ",".join(map(str, sents or ())))
         _prop(tuv, "x-fidelity", _number(fidelity))
