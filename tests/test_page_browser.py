@@ -210,6 +210,35 @@ def test_matching_numbers_share_a_colour_and_mismatches_stand_out(browser, page)
     assert "0.42" in chip.get_attribute("title") and "below the threshold" in chip.get_attribute("title")
 
 
+@pytest.mark.parametrize("extra", [0, 2], ids=["2-languages", "5-languages"])
+def test_two_to_five_languages_fit_side_by_side(browser, tmp_path, extra):
+    from test_page_render import trilingual_rows
+
+    rows = trilingual_rows()
+    if extra:
+        rows += [dict(corpus="letter", unit_id=4, lang="fr", text="Nous avons ouvert 40 salles de lecture."),
+                 dict(corpus="letter", unit_id=4, lang="ar", text="افتتحنا 40 غرفة قراءة في ثلاث مدن.")]
+    units = units_frame(rows)
+    langs = ["en", "de"] if not extra else ["en", "zh", "de", "fr", "ar"]
+    path = write_page(units, tmp_path / "langs.html", langs=langs)
+    browser.get_log("browser")
+    open_page(browser, path)
+    assert console_errors(browser) == []
+    heads = browser.execute_script(
+        "return [...document.querySelectorAll('#colhead > div')].slice(1).map(h => {"
+        "const r = h.getBoundingClientRect(); return [h.firstChild.textContent, r.left, r.right]})")
+    assert [h[0] for h in heads] == langs
+    width = browser.execute_script("return document.documentElement.clientWidth")
+    assert all(left < right <= width + 1 for _, left, right in heads)
+    assert heads == sorted(heads, key=lambda h: h[1])  # left to right in the chosen order
+    if extra:
+        assert browser.execute_script("return document.querySelector('.row:nth-child(5) .c4').dir") == "rtl"
+        forty = browser.execute_script(
+            "return [...document.querySelectorAll('.row:nth-child(5) .mk')].filter(m => m.textContent === '40')"
+            ".map(m => m.className)")
+        assert len(forty) == 4 and len(set(forty)) == 1  # en, de, fr, ar: one colour
+
+
 def test_two_translations_page(browser, tmp_path):
     a = translation_units(["Das Archiv öffnet um 9 Uhr.", "Besucher müssen sich anmelden.",
                            "Fotos dürfen nicht kopiert werden.", "Danke für Ihre Geduld."])
