@@ -104,6 +104,106 @@ def _read_lines(path: Path) -> list[str]:
         raise CorpusError(f"cannot read ({exc.__class__.__name__})", path) from exc
 
 
+# -- align (owner: aligner/align.py, aligner/search.py, aligner/features.py)
+@app.command("align")
+def align_cmd(
+    src: Path = typer.Argument(..., help="Source document (text or Markdown, any encoding; a file holding several "
+                               "languages gives the part in --src-lang)."),
+    tgt: Path = typer.Argument(..., help="Target document."),
+    src_lang: str = typer.Option(..., "--src-lang", help="ISO 639-1 code of the source language (en, de, zh...)."),
+    tgt_lang: str = typer.Option(..., "--tgt-lang", help="ISO 639-1 code of the target language."),
+    presegmented: bool = typer.Option(
+        False, "--presegmented", help="Files hold one sentence per line, as given. Blank lines are skipped, and "
+        "sentence numbers are the files' 0-based line numbers (as in Vecalign/Bertalign gold files)."),
+    links_out: Optional[Path] = typer.Option(None, "--links", metavar="FILE",
+                                             help="Write the links to FILE ([0, 1]:[2] one a line) instead of stdout."),
+    tmx: Optional[Path] = typer.Option(None, "--tmx", metavar="FILE", help="Also write the aligned units as TMX."),
+    table: Optional[Path] = typer.Option(None, "--table", metavar="FILE.parquet",
+                                         help="Also write the units table (Parquet)."),
+    features: Optional[str] = typer.Option(
+        None, "--features", metavar="A,B", help="Similarity features to use, comma-separated (default "
+        "embedding,length,numbers; also: names, dictionary). The signature on stderr says which ran."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding disk cache."),
+) -> None:
+    """Align two documents sentence by sentence: links of n source to m target sentences (1-0 / 0-1 for
+    sentences without a counterpart), printed as [0, 1]:[2] lines; the configuration signature goes to stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from aligner.align import Aligner, read_presegmented
+    from aligner.embed import Embedder
+    from aligner.links import format_links, write_links
+    from corpus.langid import language_code
+
+    codes = language_code(src_lang), language_code(tgt_lang)
+    if presegmented:
+        sides = [read_presegmented(path) for path in (src, tgt)]
+        for (lines, numbers), code, path in zip(sides, codes, (src, tgt)):
+            _check_language(lines, numbers, code, path)
+        sentences = [[lines[k] for k in numbers] for lines, numbers in sides]
+    else:
+        sentences = [_document_sentences(path, code) for path, code in zip((src, tgt), codes)]
+    names = [f.strip() for f in features.split(",") if f.strip()] if features is not None else None
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        aligner = Aligner(sentences[0], sentences[1], *codes, features=names,
+                          embedder=Embedder(cache=not no_cache), progress=progress)
+        alignment = aligner.align()
+    if presegmented:
+        alignment = alignment.renumbered(sides[0][1], sides[1][1], sides[0][0], sides[1][0])
+    print(alignment.signature, file=sys.stderr)
+    if links_out is not None:
+        write_links(alignment.links, links_out)
+    else:
+        sys.stdout.write(format_links(alignment.links))
+    if tmx is not None or table is not None:
+        units = alignment.to_table(corpus=src.stem, src_doc=src.name, tgt_doc=tgt.name)
+        if table is not None:
+            from corpus.table import write_parquet
+
+            write_parquet(units, table)
+        if tmx is not None:
+            from corpus.tmx import write_tmx
+
+            write_tmx(units, tmx)
+
+
+def _document_sentences(path: Path, lang: str) -> list[str]:
+    """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
+    from corpus.reader import read_documents
+
+    documents = read_documents(path)
+    chosen = [d for d in documents if d.lang == lang]
+    if not chosen:
+        found = ", ".join(sorted({d.lang for d in documents})) or "none"
+        raise CorpusError(f"no {lang} text in this file (languages found: {found})", path)
+    return [s for d in chosen for s in d.sentence_texts]
+
+
+def _check_language(lines: list[str], numbers: list[int], lang: str, path: Path) -> None:
+    """A presegmented file whose text is plainly in another language than the one given is a user error."""
+    from corpus.langid import rank
+
+    sample = " ".join(lines[k] for k in numbers[:200])
+    if len(sample) < 200:
+        return  # too little text to contradict the user
+    ranked = dict(rank(sample))
+    best = max(ranked, key=ranked.get, default=None)
+    # only a language the identifier knows can be contradicted (it may not know the user's)
+    if best and best != lang and ranked[best] > 0.99 and ranked.get(lang, 0.0) < 0.01 and (
+        lang in ranked or len(ranked) == 1
+    ):
+        raise CorpusError(f"the text is in {best}, not {lang} as the language option says", path)
+
+
 # -- inspect (owner: corpus/inspect.py, corpus/export.py, corpus/tmx.py)
 @app.command("inspect")
 def inspect_cmd(

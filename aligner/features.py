@@ -184,6 +184,38 @@ class EmbeddingMargin(Feature):
         return out
 
 
+class Members(Feature):
+    """Every sentence of a link must match the other side: the sum over the link's sentences of
+    min(0, cos(sentence, other side's run) - floor). Zero for ordinary links; clearly negative when a link
+    swallows sentences foreign to it (an introduction, a caption), which summed embeddings hardly notice.
+    This keeps one 1-4 link from being cheaper than four honest 0-1s."""
+
+    name = "members"
+    version = "1"
+    floor = 0.2
+
+    def scores(self, pair, band, kinds):
+        grid = PairGrid(band, kinds)
+        dots = grid.prefix(grid.products(pair.src_vecs, pair.tgt_vecs))
+        src_memo = pair.cache.setdefault("src_norms", {})
+        tgt_memo = pair.cache.setdefault("tgt_norms", {})
+        j = np.clip(band.cols(), 0, band.m)
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            src_norm = np.maximum(run_norms(pair.src_vecs, a, src_memo)[:, None], 1e-9)
+            tgt_norm = np.maximum(run_norms(pair.tgt_vecs, b, tgt_memo)[j], 1e-9)
+            # member vectors are unit length at sentence level
+            shortfall = np.zeros(j.shape)
+            for t in range(b):
+                shortfall += np.minimum(0.0, grid.box(dots, -a, a, -b + t, 1) / src_norm - self.floor)
+            for t in range(a):
+                shortfall += np.minimum(0.0, grid.box(dots, -a + t, 1, -b, b) / tgt_norm - self.floor)
+            out[a, b] = _neg_inf_outside(band, a, b, shortfall)
+        return out
+
+
 def _neighbour(dot_sum, run_norm, unit_norms, index, length):
     """Cosine of a run with one neighbouring unit, NaN where the neighbour lies outside the document."""
     inside = (index >= 0) & (index < length)
@@ -209,6 +241,7 @@ class LengthRatio(Feature):
 
     name = "length"
     version = "2"
+    beyond_double = 1.0
 
     def scores(self, pair, band, kinds):
         src_len = np.array([text_length(s) for s in pair.src], np.float64)
@@ -221,7 +254,10 @@ class LengthRatio(Feature):
                 continue
             ls = run_sums(src_len, a)[:, None] * ratio
             lt = run_sums(tgt_len, b)[j]
-            values = np.log2(1 + np.minimum(ls, lt) / np.maximum(np.maximum(ls, lt), 1e-9)) - 1
+            short_over_long = np.minimum(ls, lt) / np.maximum(np.maximum(ls, lt), 1e-9)
+            values = np.log2(1 + short_over_long) - 1
+            # beyond a factor of two, keep falling (log scale): a title is no match for four sentences
+            values += self.beyond_double * np.minimum(0.0, np.log2(np.maximum(short_over_long, 1e-3)) + 1)
             out[a, b] = _neg_inf_outside(band, a, b, values)
         return out
 
@@ -323,6 +359,7 @@ FEATURES: dict[str, type[Feature]] = {
     "length": LengthRatio,
     "numbers": Numbers,
     "names": Names,
+    "members": Members,
 }
 
 
