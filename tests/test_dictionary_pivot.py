@@ -84,10 +84,11 @@ def test_lexicon_cache_is_keyed_by_source_file(monkeypatch, tmp_path):
 
     def build():
         built.append(1)
-        return dm.Lexicon("zh", "test", "1", {"词": (0,)}, ["word"])
+        return dm.Lexicon.from_mapping("zh", "test", "1", {"词": (0,), "字": (1, 0)}, ["word", "character"])
 
-    assert dm._load_cached("test", source, build).words == {"词": (0,)}
-    assert dm._load_cached("test", source, build).words == {"词": (0,)}
+    assert dm._load_cached("test", source, build).get("字") == (1, 0)
+    again = dm._load_cached("test", source, build)
+    assert again.get("字") == (1, 0) and again.get("词") == (0,) and again.pivots == ["word", "character"]
     assert len(built) == 1
     source.write_text("changed size")
     dm._load_cached("test", source, build)
