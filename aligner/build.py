@@ -149,9 +149,17 @@ def build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
                 options: BuildOptions | None = None) -> GroupResult:
     """Align one document group into multilingual units. Pure: documents and their pair decisions in,
     tables out (the embedder's disk cache is the only thing touched)."""
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread per task: the matrices are small, and OpenBLAS's thread per core spins on a busy
+    # machine (measured 100x slower small products with 2 cores under load); workers give the parallelism.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _build_group(corpus, docs, decisions, options or BuildOptions())
+
+
+def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision], options: BuildOptions) -> GroupResult:
     from aligner import Aligner
 
-    options = options or BuildOptions()
     docs, dropped = _one_document_per_language(docs, decisions)
     by_id = {d.id: d for d in docs}
     accepted = [d for d in decisions if d.parallel and d.doc_a in by_id and d.doc_b in by_id]

@@ -98,3 +98,23 @@ def test_an_article_inside_unrelated_text_is_found_with_its_boundaries(textberg)
     assert decision.parallel
     first, last = decision.span_a
     assert abs(first - len(before)) <= 1 and abs(last - (len(before) + len(de4) - 1)) <= 1
+
+
+def test_chapters_of_one_book_pair_only_with_their_own_translation():
+    """Neighbouring Bible chapters share names, formulas and style: the hardest non-parallel pairs here."""
+    bible = Path("/work/shared/bench/bible-enzh")
+    if not bible.is_dir():
+        pytest.skip(f"benchmark data not found at {bible}")
+    docs = []
+    for lang in ("en", "zh"):
+        verses = _lines(bible / f"{lang}.verse")
+        chapters: dict[str, list[str]] = {}
+        for text, verse in zip(_lines(bible / f"{lang}.txt"), verses):
+            chapter = verse.rsplit(":", 1)[0]
+            if chapter.startswith("Gen:") and int(chapter[4:]) in range(24, 38):
+                chapters.setdefault(chapter, []).append(text)
+        docs += [Doc(f"{c}.{lang}", lang, texts) for c, texts in chapters.items()]
+    decisions = DocumentAligner().decide(docs)
+    wrong = [d for d in decisions if d.parallel != (d.doc_a.rsplit(".", 1)[0] == d.doc_b.rsplit(".", 1)[0])]
+    assert not wrong, [(d.doc_a, d.doc_b, d.anchors, d.reason) for d in wrong]
+    assert len(document_groups(docs, decisions)) == 14
