@@ -507,8 +507,9 @@ def write_report(per_unit: pl.DataFrame, per_doc: pl.DataFrame, out_dir: str | o
     return written
 
 
-def summary(per_doc: pl.DataFrame, per_unit: pl.DataFrame | None = None, worst: int = 3) -> str:
-    """A short terminal summary: one block per document pair."""
+def summary(per_doc: pl.DataFrame, per_unit: pl.DataFrame | None = None, worst: int = 3, listed: int = 5) -> str:
+    """A short terminal summary: one block per document pair (up to `listed` omissions and additions, the
+    `worst` units, the signature)."""
     lines = []
     for row in per_doc.iter_rows(named=True):
         cov = "n/a" if row["coverage"] is None else f"{row['coverage']:.0%}"
@@ -520,9 +521,9 @@ def summary(per_doc: pl.DataFrame, per_unit: pl.DataFrame | None = None, worst: 
             f"({row['rendered_sentences']}/{row['src_sentences']} source sentences), "
             f"{len(row['omitted'])} omitted, {len(row['additions'])} added"
         )
-        for text in row["omitted"][:worst]:
+        for text in row["omitted"][:listed]:
             lines.append(f"  not rendered: {_short(text)}")
-        for text in row["additions"][:worst]:
+        for text in row["additions"][:listed]:
             lines.append(f"  added:        {_short(text)}")
         if per_unit is not None and not per_unit.is_empty():
             worst_rows = per_unit.filter(

@@ -137,3 +137,19 @@ def test_unaligned_sentences_count_as_omissions_and_additions():
     assert gaps["additions"] == ["Daguerreotypie ist eine frühe Fototechnik."]
     assert gaps["omitted"] == ["A New Media Landscape", "© 2024 Cristobal Valenzuela."]
     assert gaps["src_sentences"] == len(en_de) + 2 and gaps["rendered_sentences"] == len(en_de)
+
+
+def test_report_files_and_terminal_summary(tmp_path):
+    from aligner.fidelity import summary, write_report
+
+    units = _letter_units()
+    per_unit, per_doc = fidelity_report(units, source_lang="en")
+    written = write_report(per_unit, per_doc, tmp_path / "output")
+    assert sorted(p.name for p in written) == [
+        "fidelity.csv", "fidelity.parquet", "fidelity_documents.csv", "fidelity_documents.parquet"]
+    back = pl.read_parquet(tmp_path / "output" / "fidelity.parquet")
+    assert back.height == per_unit.height and back["flags"].dtype == pl.List(pl.Utf8)
+    assert pl.read_csv(tmp_path / "output" / "fidelity_documents.csv").height == 1
+    text = summary(per_doc, per_unit)
+    assert "letter en->de" in text and "added:        Daguerreotypie" in text
+    assert "not rendered: A New Media Landscape" in text and "fidelity:" in text
