@@ -64,3 +64,18 @@ def test_a_group_built_alone_equals_its_part_of_the_whole_build(folder, tmp_path
     ids = {d.id for d in second}
     alone = build_group("mixed-2", second, [d for d in decisions if d.doc_a in ids and d.doc_b in ids], options)
     assert alone.units.equals(whole.units.filter(pl.col("corpus") == "mixed-2"))
+
+
+def test_a_folder_without_translations_gives_decisions_and_no_corpus(tmp_path):
+    root = Path(__file__).resolve().parents[1] / "seeds"
+    news = tmp_path / "news"
+    news.mkdir()
+    for f in root.iterdir():
+        if f.name.startswith(("000_", "002_", "003_")):
+            (news / f.name).write_bytes(f.read_bytes())
+    result = build_corpus(news, tmp_path / "out", "news", BuildOptions(fidelity=False))
+    assert result.groups == [] and result.units.is_empty()
+    decided = pl.read_csv(tmp_path / "out/documents.csv")
+    assert decided.height == 3 and set(decided["decision"]) == {"not parallel"}
+    assert pl.read_csv(tmp_path / "out/unaligned.csv").height == sum(len(d.sentence_texts) for d in result.documents)
+    assert not (tmp_path / "out/news.tmx").exists() and result.notes
