@@ -169,9 +169,10 @@ def _same_name(a: str, b: str) -> bool:
 class _Names:
     """The Latin-script words of one text, for finding a name's counterparts (exact or inflected) quickly."""
 
-    def __init__(self, spans: list[Span]):
+    def __init__(self, spans: list[Span], text: str):
         self.keys = {s.key for s in spans if s.kind == "m"}
         self.candidates = {s.key for s in spans if s.kind == "m" and s.level}
+        self.capitalised = {s.key for s in spans if s.kind == "m" and (s.level or text[s.start].isupper())}
         self.by_prefix: dict[str, list[str]] = {}
         for k in self.keys:
             self.by_prefix.setdefault(k[:4], []).append(k)
@@ -184,6 +185,23 @@ class _Names:
     def has_candidate(self, keys: list[str]) -> bool:
         return any(k in self.candidates for k in keys)
 
+    def has_capitalised(self, keys: list[str]) -> bool:
+        return any(k in self.capitalised for k in keys)
+
+
+def _names_match(s: Span, text: str, counterparts: list[tuple[_Names, list[str]]]) -> bool:
+    """Whether a span with counterparts in other languages is marked as matching.
+
+    Numbers and strong names always; a capitalised word inside a sentence when a counterpart is capitalised
+    too (German `Mission` and English `mission` are a cognate, not a name); a sentence-initial capital when a
+    counterpart is a name candidate; a lower-case word never.
+    """
+    if s.kind == "n" or s.level == 2:
+        return True
+    if s.level == 1:
+        return any(names.has_capitalised(keys) for names, keys in counterparts)
+    return text[s.start].isupper() and any(names.has_candidate(keys) for names, keys in counterparts)
+
 
 def mark_unit(texts: dict[str, str]) -> dict[str, list[Piece]]:
     """Pieces per language for one unit (language -> text): numbers and names marked as matching or not."""
@@ -193,7 +211,7 @@ def mark_unit(texts: dict[str, str]) -> dict[str, list[Piece]]:
              for lang, t in texts.items()}
     number_keys = {lang: {s.key for s in spans[lang] if s.kind == "n"} | silent_number_keys(texts[lang])
                    for lang in langs}
-    names = {lang: _Names(spans[lang]) for lang in langs}
+    names = {lang: _Names(spans[lang], texts[lang]) for lang in langs}
     groups: dict[tuple[str, str], int] = {}
 
     def group_of(kind: str, key: str, found_keys: list[str]) -> int:
@@ -226,7 +244,7 @@ def mark_unit(texts: dict[str, str]) -> dict[str, list[Piece]]:
                 expected = [o for o in others if latin[o] or not latin[lang] or kept]
             have = [o for o in others if found[o]]
             missing = " ".join(o for o in expected if not found[o])
-            if have and (s.level or s.kind == "n" or any(names[o].has_candidate(found[o]) for o in have)):
+            if have and _names_match(s, text, [(names[o], found[o]) for o in have]):
                 gid = group_of(s.kind, s.key, [k for o in have for k in found[o]])
             elif not have and s.level == 2 and expected:
                 gid = -1

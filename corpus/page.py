@@ -39,8 +39,7 @@ LANG_NAMES = {
     "he": "Hebrew", "pl": "Polish", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "cs": "Czech",
 }
 
-# Hover text of the QA flags (fidelity scoring names them in the style of Xbench/CheckMate); matched by the
-# words in the flag's name so that variants such as `number-mismatch` / `numbers` find their explanation.
+# Hover text of other QA flags (e.g. from another tool's TMX notes), matched by the words in the flag's name.
 _FLAG_HELP = [
     (("number", "numeral", "amount", "date"), "Numbers, dates or amounts differ between source and translation "
                                               "(one is missing, added or changed)."),
@@ -62,7 +61,30 @@ _FLAG_HELP = [
 ]
 
 
+# The flags fidelity scoring writes (aligner/fidelity.py FLAG_NAMES, plus the gap flags), explained exactly.
+_KNOWN_FLAGS = {
+    "number-mismatch": "Numbers, dates or amounts differ between source and translation (one is missing, added "
+                       "or changed).",
+    "name-mismatch": "A name of the source (person, organisation, product) is missing or written differently.",
+    "untranslated": "The target is (almost) the same as the source: left untranslated?",
+    "wrong-language": "The target is not written in the expected language.",
+    "possible-omission": "The translation seems to render less than the source says.",
+    "possible-addition": "The translation seems to say more than the source (e.g. a translator's note).",
+    "addition": "No source text corresponds to this text: an addition, such as a translator's note.",
+    "length-outlier": "The length ratio is far from this document's usual ratio.",
+    "unbalanced-brackets": "Brackets are unbalanced in this text.",
+    "unbalanced-quotes": "Quotation marks are unbalanced in this text.",
+    "inconsistent-term": "A source term is rendered differently here than elsewhere in the document.",
+}
+
+
 def flag_help(flag: str) -> str:
+    """The hover text of a flag badge."""
+    name, _, arg = flag.partition(":")
+    if name == "not-rendered" and arg:
+        return f"{flag}: no {arg} text renders this source text (an omission in {arg})."
+    if flag in _KNOWN_FLAGS:
+        return f"{flag}: {_KNOWN_FLAGS[flag]}"
     words = flag.lower()
     for keys, text in _FLAG_HELP:
         if any(k in words for k in keys):

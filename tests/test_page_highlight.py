@@ -43,6 +43,10 @@ def test_matching_and_mismatching_numbers_and_names():
 def test_ordinary_capitalised_words_are_not_flagged():
     out = mark_unit({"en": "The Archive opened on Monday.", "de": "Das Archiv öffnete am Montag."})
     assert marks(out["en"]) == {} and marks(out["de"]) == {}
+    # a German noun and its English cognate are not a name
+    out = mark_unit({"en": "Our mission is simple: keep the archive open.",
+                     "de": "Unsere Mission ist einfach: das Archiv offen halten."})
+    assert marks(out["en"]) == {} and marks(out["de"]) == {}
 
 
 def test_a_single_language_unit_marks_nothing():

@@ -115,6 +115,8 @@ def test_row_score_is_the_worst_fidelity_and_flags_are_explained():
     assert set(data["flagHelp"]) == {"unbalanced-quotes", "addition", "number-mismatch", "omission"}
     assert "omission" in flag_help("omission").lower() and "number" in flag_help("number-mismatch").lower()
     assert flag_help("x-custom").startswith("x-custom:")
+    assert "no de text" in flag_help("not-rendered:de") and "omission" in flag_help("possible-omission")
+    assert "bracket" in flag_help("x-brackets-open").lower()
 
 
 def test_numbers_are_marked_matching_or_not():
