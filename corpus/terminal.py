@@ -162,6 +162,8 @@ def run_compare(files: list[Path], *, html: Path | None = None, langs: list[str]
     if len(files) == 1:
         units = open_units(files[0]).units
         chosen = _base_langs(units, langs)
+        if chosen:  # flags and words count in the languages shown only
+            units = units.filter(pl.col("lang").is_in(chosen))
         shown = filter_units(units, only_flagged=only_flagged, grep=grep)
         if html:
             write_page(shown, html, langs=chosen, title=title or files[0].name, low=low)

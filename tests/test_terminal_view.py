@@ -64,6 +64,9 @@ def test_only_flagged_and_grep(tmx_files):
     ids = [line.split()[0] for line in flagged.splitlines()[3:] if re.match(r"^\s*\d+\s+\d-\d", line)]
     assert ids == ["2", "3", "4", "6"]
     assert "⚑ omission" in flagged and "⚑ number-mismatch" in flagged
+    en_de = run(str(tmx_files["tri"]), "--only-flagged", "--lang", "en", "--lang", "de")
+    ids = [line.split()[0] for line in en_de.splitlines()[3:] if re.match(r"^\s*\d+\s+\d-\d", line)]
+    assert ids == ["2", "3", "6"]  # unit 4 is flagged in zh only
     hits = run(str(tmx_files["tri"]), "--grep", "LESESÄLE")
     assert "Wir eröffneten 40 Lesesäle" in hits and "Hartmann" not in hits
     assert "1 units" in hits
