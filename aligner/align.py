@@ -31,6 +31,11 @@ DEFAULT_FEATURES = ("embedding", "length", "numbers", "members")
 # Weights of each feature's evidence in the link quality (tuned on Text+Berg dev only).
 DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0.5, "names": 0.2, "dictionary": 0.3}
 DEFAULT_NULL_COST = 0.2
+# After the search: a sentence at the edge of a merge whose cosine with the other side stays below
+# min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
+# into nulls (what the letter's translator's note and unrelated headings need).
+DEFAULT_MIN_MEMBER_COS = 0.0
+DEFAULT_MIN_LINK_COS = 0.2
 COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
 
 
@@ -117,6 +122,8 @@ class Aligner:
         features: list[str] | tuple[str, ...] | None = None,
         weights: dict[str, float] | None = None,
         null_cost: float = DEFAULT_NULL_COST,
+        min_member_cos: float = DEFAULT_MIN_MEMBER_COS,
+        min_link_cos: float = DEFAULT_MIN_LINK_COS,
         max_side: int = 4,
         max_total: int = 5,
         widen: int = 8,
@@ -136,6 +143,7 @@ class Aligner:
         self.features = [f for f in (_make_feature(n, self.src_lang, self.tgt_lang) for n in names) if f.available]
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.null_cost = null_cost
+        self.min_member_cos, self.min_link_cos = min_member_cos, min_link_cos
         self.kinds = search.link_types(max_side, max_total)
         self.max_side, self.widen = max_side, widen
         self._embedder = embedder
@@ -170,6 +178,7 @@ class Aligner:
         if self.progress:
             self.progress("search", 0, 1)
         path = search.best_path(band, scores)
+        path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos)
         cosine = pair.cache.get("cosine", {})
         links, sims = [], []
         for a, b, i, j in path:
@@ -229,6 +238,44 @@ class Aligner:
         if not np.isfinite(best):
             return 1.0
         return _sigmoid((-self.null_cost - best) * 8)
+
+
+def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos: float):
+    """Post-search check of each link of `path` ((a, b, i_end, j_end) tuples, see `search.best_path`):
+    edge sentences of a merge that do not match the other side become 1-0/0-1 links of their own, and
+    links whose sides do not match at all become nulls. Returns the new path, still in order."""
+    out = []
+    for a, b, i, j in path:
+        if not (a and b):
+            out.append((a, b, i, j))
+            continue
+        src, tgt = list(range(i - a, i)), list(range(j - b, j))
+        before, after = [], []
+        while len(src) + len(tgt) > 2:
+            candidates = []
+            for side, run, other, vecs, other_vecs in (("s", src, tgt, src_vecs, tgt_vecs),
+                                                       ("t", tgt, src, tgt_vecs, src_vecs)):
+                if len(run) > 1:
+                    other_sum = other_vecs[other].sum(axis=0)
+                    norm = max(float(np.linalg.norm(other_sum)), 1e-9)
+                    for pos in (0, len(run) - 1):
+                        candidates.append((float(vecs[run[pos]] @ other_sum) / norm, side, pos))
+            worst, side, pos = min(candidates)
+            if worst >= min_member_cos:
+                break
+            run = src if side == "s" else tgt
+            k = run.pop(pos)
+            null = (1, 0, k + 1, (tgt[0] if pos == 0 else tgt[-1] + 1)) if side == "s" else \
+                   (0, 1, (src[0] if pos == 0 else src[-1] + 1), k + 1)
+            (before.append(null) if pos == 0 else after.insert(0, null))
+        x, y = src_vecs[src].sum(axis=0), tgt_vecs[tgt].sum(axis=0)
+        cos = float(x @ y) / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9)
+        if cos < min_link_cos:
+            middle = [(1, 0, r + 1, tgt[0]) for r in src] + [(0, 1, src[-1] + 1, c + 1) for c in tgt]
+        else:
+            middle = [(len(src), len(tgt), src[-1] + 1, tgt[-1] + 1)]
+        out += before + middle + after
+    return out
 
 
 def _with_nulls(band, kinds, link_scores: dict, null_cost: float) -> dict:
