@@ -117,3 +117,20 @@ def test_scorer_without_embeddings_still_scores_and_says_so():
     assert df.columns[:3] == ["src", "tgt", "fidelity"]
     assert 0.0 <= df["fidelity"][0] <= 1.0
     assert df["flags"][0].to_list() == []
+
+
+def test_traditional_chinese_scores_like_simplified():
+    scorer = FidelityScorer("zh", "en")
+    en = ["Media has traditionally operated like a one-way street.", "The roles were clear, the boundaries defined."]
+    simplified = scorer.score(["媒体传统上就像是一条单行道。", "角色分明，界限清晰。"], en)
+    traditional = scorer.score(["媒體傳統上就像是一條單行道。", "角色分明，界限清晰。"], en)
+    assert traditional["fidelity"].to_list() == pytest.approx(simplified["fidelity"].to_list(), abs=0.02)
+
+
+def test_a_repeated_pair_is_not_its_own_competitor():
+    scorer = FidelityScorer("en", "de")
+    src = ["Models are commodities.", "There are no secrets.", "Models are commodities.", "The roles were clear."]
+    tgt = ["Modelle sind zur Ware geworden.", "Es gibt keine Geheimnisse.", "Modelle sind zur Ware geworden.",
+           "Die Rollen waren klar."]
+    emb = scorer.score(src, tgt)["emb"].to_list()
+    assert emb[0] == pytest.approx(emb[2]) and emb[0] > 0.8
