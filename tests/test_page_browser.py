@@ -169,6 +169,18 @@ def test_keyboard_goes_to_next_and_previous_problem(browser, page):
     assert browser.switch_to.active_element.get_attribute("id") == "search"
 
 
+def test_a_unit_has_an_address(browser, page):
+    browser.get(page.resolve().as_uri() + "#unit-4")
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.ready"))
+    assert browser.find_element(By.CSS_SELECTOR, ".row.current .uid").text == "#4"
+    browser.find_element(By.CSS_SELECTOR, ".row:nth-child(7) .uid").click()
+    assert browser.find_element(By.CSS_SELECTOR, ".row.current .uid").text == "#6"
+    assert browser.execute_script("return location.hash") == "#unit-6"
+    browser.find_element(By.TAG_NAME, "body").send_keys("k")  # navigation goes on from the marked unit
+    assert browser.find_element(By.CSS_SELECTOR, ".row.current .uid").text == "#5"
+    open_page(browser, page)  # back to the plain page for the other tests
+
+
 def test_columns_can_be_hidden_and_reordered(browser, page):
     reset(browser)
     x = lambda sel: browser.execute_script(  # noqa: E731

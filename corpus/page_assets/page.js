@@ -279,18 +279,33 @@
   }
 
   // ---- next / previous problem among the rows shown, in the order shown
-  function setCurrent(i) {
+  // The marked row is also the page's address (#unit-26), so a reviewer can send a link to one unit.
+  function setAddress(i) {
+    try {
+      history.replaceState(null, "", i < 0 ? location.pathname + location.search
+                                            : "#unit-" + encodeURIComponent(String(data[i][0])));
+    } catch (err) { /* some browsers refuse replaceState on file:// pages; the address is a convenience */ }
+  }
+  function setCurrent(i, scroll) {
     if (current >= 0) rows[current].classList.remove("current");
     current = i;
+    setAddress(i);
     if (i < 0) { navStatus.textContent = ""; return; }
     rows[i].classList.add("current");
-    rows[i].scrollIntoView({ block: "center" });
+    if (scroll !== false) rows[i].scrollIntoView({ block: "center" });
     var pos = 0, total = 0;
     for (var k = 0; k < N; k++) {
       var j = order[k];
       if (shown[j] && isProblem(j)) { total++; if (j === i) pos = total; }
     }
-    navStatus.textContent = "problem " + pos + " of " + total + " \u00b7 unit #" + data[i][0];
+    navStatus.textContent = (pos ? "problem " + pos + " of " + total : total + " problems") +
+      " \u00b7 unit #" + data[i][0];
+  }
+  function fromAddress() {
+    var m = /^#unit-(.+)$/.exec(location.hash), id = m && decodeURIComponent(m[1]);
+    for (var i = 0; id != null && i < built; i++) {
+      if (String(data[i][0]) === id) { if (!shown[i]) { search.value = ""; apply(); } setCurrent(i); return; }
+    }
   }
   function firstRowInView() {  // position in `order` of the first shown row below the sticky header, or -1
     var top = byId("top").getBoundingClientRect().bottom;
@@ -317,9 +332,15 @@
     navStatus.textContent = d > 0 ? "no further problem below" : "no problem above";
   }
 
+  list.addEventListener("click", function (e) {  // a click on a unit number marks that unit (and links to it)
+    var uid = e.target.closest ? e.target.closest(".uid") : null;
+    if (uid) setCurrent(+uid.closest(".row").dataset.i, false);
+  });
+  window.addEventListener("hashchange", fromAddress);
   list.addEventListener("mouseover", function (e) {
-    var t = e.target.closest ? e.target.closest(".mk, .dA, .dB, .score, .conf, .cell") : null;
+    var t = e.target.closest ? e.target.closest(".mk, .dA, .dB, .score, .conf, .uid, .cell") : null;
     if (!t || t.title) return;
+    if (t.classList.contains("uid")) { t.title = "mark this unit (the page address then links to it)"; return; }
     if (t.classList.contains("conf")) { t.title = "alignment confidence of this unit (0-1)"; return; }
     if (t.classList.contains("cell")) {  // where the text comes from: document and sentence numbers
       var c = t.dataset.k != null && data[+t.parentNode.dataset.i][5][+t.dataset.k];
@@ -381,6 +402,7 @@
     api.timing.longestTaskMs = Math.max(longest, performance.now() - q);
     api.timing.allRowsMs = performance.now() - t0;
     api.timing.readyAtMs = performance.now();  // since navigation start
+    fromAddress();
     document.documentElement.dataset.ready = "1";
   }
   setTimeout(more, 0);
