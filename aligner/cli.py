@@ -333,6 +333,8 @@ def score_cmd(
     or same-language texts against a reference with sacrebleu. The signature says how numbers were made."""
     from aligner import fidelity_run as run
 
+    if fmt not in run.FORMATS:  # before any scoring
+        raise CorpusError(f"unknown format {fmt!r} ({', '.join(run.FORMATS)})")
     if reference is not None:
         if not lang:
             raise CorpusError("--reference needs --lang (the language of HYP and REF)")
