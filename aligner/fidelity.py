@@ -49,6 +49,7 @@ FLOOR = 0.02  # a part at 0 would zero the product whatever the rest says
 FLAG_NAMES = (
     "number-mismatch", "name-mismatch", "untranslated", "wrong-language", "possible-omission",
     "possible-addition", "length-outlier", "unbalanced-brackets", "unbalanced-quotes", "inconsistent-term",
+    "negation-mismatch", "question-mismatch",
 )
 
 

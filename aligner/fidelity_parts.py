@@ -500,7 +500,8 @@ class NegationAgreement(FidelityPart):
             out[i] = 1.0 if a == b else self.count_mismatch if (a > 0) == (b > 0) else self.presence_mismatch
             if (not_only(s, pairs.src_lang) > 0) != (not_only(t, pairs.tgt_lang) > 0):
                 out[i] *= self.count_mismatch
-        return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]})
+        flags = [["negation-mismatch"] if (a > 0) != (b > 0) else [] for a, b in counts]
+        return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]}, flags)
 
 
 _QUESTION = re.compile(r"[?？]")
@@ -517,7 +518,7 @@ class MoodAgreement(FidelityPart):
         out = np.array(
             [1.0 if len(_QUESTION.findall(s)) == len(_QUESTION.findall(t)) else 0.2 for s, t in zip(pairs.src, pairs.tgt)]
         )
-        return PartResult(out)
+        return PartResult(out, flags=[[] if v == 1.0 else ["question-mismatch"] for v in out])
 
 
 DEFAULT_PARTS = (EmbeddingMargin, DictionaryCoverage, EntitiesPreserved, LengthRatio, NegationAgreement, MoodAgreement)

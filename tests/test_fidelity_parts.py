@@ -134,3 +134,11 @@ def test_a_repeated_pair_is_not_its_own_competitor():
            "Die Rollen waren klar."]
     emb = scorer.score(src, tgt)["emb"].to_list()
     assert emb[0] == pytest.approx(emb[2]) and emb[0] > 0.8
+
+
+def test_negation_and_question_flags():
+    scorer = FidelityScorer("en", "de", use_embeddings=False)
+    df = scorer.score(["Runway is not an AI company.", "We build tools."],
+                      ["Runway ist ein KI-Unternehmen.", "Was bauen wir?"])
+    assert "negation-mismatch" in df["flags"][0].to_list()
+    assert "question-mismatch" in df["flags"][1].to_list()
