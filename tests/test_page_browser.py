@@ -106,11 +106,13 @@ def test_half_empty_rows_show_where_a_language_is_missing(browser, page):
 def test_search_filters_rows_in_any_language(browser, page):
     reset(browser)
     search = browser.find_element(By.ID, "search")
-    for query, expected in (("lesesäle", ["#4"]), ("哈特曼", ["#1"]), ("PHOTOGRAPHS", ["#1"]),
-                            ("script", ["#2"]), ("no such words", [])):
+    for query, expected, marked in (("lesesäle", ["#4"], 1), ("哈特曼", ["#1"], 1), ("PHOTOGRAPHS", ["#1"], 1),
+                                    ("script", ["#2"], 5), ("no such words", [], 0)):
         search.clear()
         search.send_keys(query)
         WebDriverWait(browser, 5).until(lambda d: visible_rows(d) == expected)
+        # the words found are highlighted in the text
+        assert browser.execute_script("const h = CSS.highlights.get('search'); return h ? h.size : 0") == marked
     assert browser.find_element(By.ID, "empty").is_displayed()
     reset(browser)
     assert len(visible_rows(browser)) == 7

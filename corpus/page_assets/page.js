@@ -244,6 +244,33 @@
     emptyNote.classList.toggle("show", nShown === 0);
     updateStats();
     if (current >= 0 && !shown[current]) setCurrent(-1);
+    if (start === 0) markSearch(terms);
+  }
+  // The searched words are highlighted where they occur (CSS Custom Highlight API: ranges over the existing
+  // text, no change to the rows); only while few enough rows match for this to stay quick.
+  function markSearch(terms) {
+    if (!window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+    CSS.highlights.delete("search");
+    if (!terms.length || nShown > 1500) return;
+    var ranges = [];
+    for (var i = 0; i < built; i++) {
+      if (!shown[i]) continue;
+      var walker = document.createTreeWalker(rows[i], NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (!node.parentNode.closest(".cell") || node.parentNode.closest(".foot")) continue;
+        var text = node.data.toLowerCase();
+        if (text.length !== node.data.length) continue;  // lower-casing changed the length: offsets would lie
+        for (var t = 0; t < terms.length; t++) {
+          for (var at = text.indexOf(terms[t]); at >= 0; at = text.indexOf(terms[t], at + terms[t].length)) {
+            var range = new Range();
+            range.setStart(node, at);
+            range.setEnd(node, at + terms[t].length);
+            ranges.push(range);
+          }
+        }
+      }
+    }
+    if (ranges.length) CSS.highlights.set("search", new Highlight(...ranges));
   }
   function sortRows() {
     var how = sortSel.value;
