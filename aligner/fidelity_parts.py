@@ -169,7 +169,8 @@ def neighbour_mean(a: np.ndarray, b: np.ndarray, k: int, window: int, fallback: 
     valid = (idx >= 0) & (idx < n)
     if b_ids is not None:
         valid &= b_ids[np.clip(idx, 0, n - 1)] != b_ids[:, None]
-    sims = np.einsum("id,ijd->ij", a, b[np.clip(idx, 0, n - 1)])
+    # one shifted row-wise dot product per offset: memory stays O(n x dim) however long the document
+    sims = np.stack([np.einsum("id,id->i", a, b[np.clip(idx[:, c], 0, n - 1)]) for c in range(len(offsets))], axis=1)
     sims[~valid] = -np.inf
     kk = min(k, len(offsets))
     top = -np.sort(-sims, axis=1)[:, :kk]
