@@ -121,22 +121,29 @@ def is_latin_host(text: str) -> bool:
     return not letters or 2 * len(_LATIN_LETTER.findall(text)) >= letters
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _name_key(word: str) -> str:
-    word = re.sub(r"['’]s$", "", word).strip("-'’")
-    return word.casefold()
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
+    return word.strip("-'’").casefold()
+
+
+def latin_words(text: str) -> set[str]:
+    """Keys of every Latin-script word of two or more letters: the counterparts a name may find."""
+    return {_name_key(w) for w in _LATIN_WORD.findall(text) if len(w) > 1}
 
 
 def name_spans(text: str, latin_host: bool | None = None) -> list[Span]:
-    """Every Latin-script word of two or more letters, with its level as a name candidate (see module doc)."""
+    """Latin-script words that may be names (any word in non-Latin text; in Latin text those with a capital
+    or a digit), with their level as a name candidate (see module doc). Lower-case words are never names."""
     if latin_host is None:
         latin_host = is_latin_host(text)
     spans = []
     for m in _LATIN_WORD.finditer(text):
         word = m.group().rstrip("-'’")
-        if latin_host and word.islower() and not _HAS_DIGIT.search(word):  # the bulk: plain words, fast
-            if len(word) > 1:
-                spans.append(Span(m.start(), m.start() + len(word), "m", _name_key(word) if "'" in word or "’" in word
-                                  else word, 0))
+        if latin_host and word.islower() and not _HAS_DIGIT.search(word):  # the bulk: plain words
             continue
         letters = [c for c in word if c.isalpha()]
         if len(letters) < 2 and not (not latin_host and word.isalpha() and word.isupper()):
@@ -170,7 +177,7 @@ class _Names:
     """The Latin-script words of one text, for finding a name's counterparts (exact or inflected) quickly."""
 
     def __init__(self, spans: list[Span], text: str):
-        self.keys = {s.key for s in spans if s.kind == "m"}
+        self.keys = latin_words(text)
         self.candidates = {s.key for s in spans if s.kind == "m" and s.level}
         self.capitalised = {s.key for s in spans if s.kind == "m" and (s.level or text[s.start].isupper())}
         self.by_prefix: dict[str, list[str]] = {}
