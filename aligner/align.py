@@ -25,15 +25,16 @@ from aligner.links import Link
 from corpus.errors import CorpusError
 
 ALIGNER_VERSION = "0.1.0"
-# The dictionary feature is opt-in: it costs seconds per thousand sentences (tokenising, lexicon lookups)
-# and gave nothing on the benchmarks (Bible en-zh strict F1 .912 with it, .911 without).
-DEFAULT_FEATURES = ("embedding", "length", "numbers", "members")
-# Weights of each feature's evidence in the link quality (tuned on Text+Berg dev only).
+# The dictionary feature leaves itself out where no dictionary exists (de-fr, say). On the letter's hand
+# alignment it lifts strict F1 en-de .826 -> .872 and zh-de .703 -> .878; on Bible en-zh .911 -> .912.
+DEFAULT_FEATURES = ("embedding", "length", "numbers", "members", "dictionary")
+# Weights of each feature's evidence in the link quality: tuned on Text+Berg dev only (which has no
+# dictionary: its weight is set by hand).
 DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0.5, "names": 0.2, "dictionary": 0.3}
 DEFAULT_NULL_COST = 0.2
 # After the search: a sentence at the edge of a merge whose cosine with the other side stays below
 # min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
-# into nulls (what the letter's translator's note and unrelated headings need).
+# into nulls (dev: no loss at these values; a title against an unrelated sentence is such a link).
 DEFAULT_MIN_MEMBER_COS = 0.0
 DEFAULT_MIN_LINK_COS = 0.2
 COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
@@ -87,6 +88,11 @@ class Alignment:
         return units_frame(rows)
 
 
+# Longer "sentences" in a presegmented file mean the file is not one sentence per line (embedding a 1 MB
+# line takes minutes): refused with the line number.
+MAX_SENTENCE_CHARS = 20_000
+
+
 def read_presegmented(path) -> tuple[list[str], list[int]]:
     """One sentence per line, as given (any encoding `corpus.reader` detects). Blank lines are not sentences:
     they are left out of the alignment, but sentence numbers stay the file's 0-based line numbers, so links
@@ -98,6 +104,10 @@ def read_presegmented(path) -> tuple[list[str], list[int]]:
     if lines and lines[-1] == "":
         lines.pop()
     lines = [line.rstrip("\r") for line in lines]
+    longest = max(range(len(lines)), key=lambda k: len(lines[k]), default=None)
+    if longest is not None and len(lines[longest]) > MAX_SENTENCE_CHARS:  # a wrong file, not a sentence
+        raise CorpusError(f"line {longest + 1} has {len(lines[longest]):,} characters: not one sentence per line "
+                          f"(at most {MAX_SENTENCE_CHARS:,})", path)
     numbers = [k for k, line in enumerate(lines) if line.strip()]
     return lines, numbers
 
@@ -140,7 +150,9 @@ class Aligner:
             raise CorpusError(f"unknown feature(s) {', '.join(unknown)}; known: {', '.join(available_features())}")
         if "embedding" not in names:
             raise CorpusError("the embedding feature cannot be switched off: the search is built on it")
-        self.features = [f for f in (_make_feature(n, self.src_lang, self.tgt_lang) for n in names) if f.available]
+        requested = [_make_feature(n, self.src_lang, self.tgt_lang) for n in names]
+        self.features = [f for f in requested if f.available]
+        self.unavailable = [f.name for f in requested if not f.available]
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.null_cost = null_cost
         self.min_member_cos, self.min_link_cos = min_member_cos, min_link_cos
@@ -160,7 +172,7 @@ class Aligner:
     @property
     def signature(self) -> str:
         emb = getattr(self._embedder, "name", None) or _embedder_name()
-        feat = "+".join(f.signature() for f in self.features)
+        feat = "+".join([f.signature() for f in self.features] + [f"{name}:none" for name in self.unavailable])
         return (
             f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
             f"null:{self.null_cost:.2f}|version:{_package_version()}"

@@ -122,7 +122,7 @@ def align_cmd(
                                          help="Also write the units table (Parquet)."),
     features: Optional[str] = typer.Option(
         None, "--features", metavar="A,B", help="Similarity features to use, comma-separated (default "
-        "embedding,length,numbers; also: names, dictionary). The signature on stderr says which ran."),
+        "embedding,length,numbers,members,dictionary; also: names). The signature on stderr says which ran."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding disk cache."),
 ) -> None:
     """Align two documents sentence by sentence: links of n source to m target sentences (1-0 / 0-1 for
@@ -133,9 +133,11 @@ def align_cmd(
     from aligner.align import Aligner, read_presegmented
     from aligner.embed import Embedder
     from aligner.links import format_links, write_links
+    from corpus.atomic import check_writable
     from corpus.langid import language_code
 
     codes = language_code(src_lang), language_code(tgt_lang)
+    check_writable(links_out, tmx, table)  # an unwritable output is refused before the work, not after it
     if presegmented:
         sides = [read_presegmented(path) for path in (src, tgt)]
         for (lines, numbers), code, path in zip(sides, codes, (src, tgt)):
@@ -335,6 +337,9 @@ def score_cmd(
 
     if fmt not in run.FORMATS:  # before any scoring
         raise CorpusError(f"unknown format {fmt!r} ({', '.join(run.FORMATS)})")
+    from corpus.atomic import check_writable
+
+    check_writable(output)  # before any scoring, too
     if reference is not None:
         if not lang:
             raise CorpusError("--reference needs --lang (the language of HYP and REF)")
