@@ -277,7 +277,8 @@ def _norm_source(text: str) -> str:
 
 
 def _source_language(a: pl.DataFrame, b: pl.DataFrame, common: list[str]) -> str:
-    """The language whose texts the two files share most: the source is copied, translations differ."""
+    """The language whose texts the two files share most (the source is copied, translations differ); on a tie,
+    the one more often unscored (fidelity scores targets against their source)."""
     def texts(units: pl.DataFrame, lang: str) -> pl.Series:
         return units.filter(pl.col("lang") == lang).select(
             pl.col("text").str.normalize("NFC").str.replace_all(r"\s+", " ").str.strip_chars()
@@ -285,7 +286,10 @@ def _source_language(a: pl.DataFrame, b: pl.DataFrame, common: list[str]) -> str
 
     def shared(lang: str) -> int:
         return texts(a, lang).is_in(texts(b, lang).implode()).sum()
-    return max(common, key=lambda lang: (shared(lang), -common.index(lang)))
+
+    def unscored(lang: str) -> int:  # fidelity is null for the source variant of a unit
+        return sum(u.filter((pl.col("lang") == lang) & pl.col("fidelity").is_null()).height for u in (a, b))
+    return max(common, key=lambda lang: (shared(lang), unscored(lang), -common.index(lang)))
 
 
 def pair_translations(a: pl.DataFrame, b: pl.DataFrame, *, source_lang: str | None = None,

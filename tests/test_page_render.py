@@ -175,5 +175,7 @@ def test_pairing_two_translations_by_source_text():
     a_cell, b_cell = data["rows"][1][5][1], data["rows"][1][5][2]
     assert ["anmelden", "-", -1, ""] in a_cell[0] and ["registrieren", "+", -1, ""] in b_cell[0]
     assert "nc:6" in page  # the chrF signature is printed
+    # identical files: every text is shared; the unscored language (fidelity null) is the source
+    assert pair_translations(a, a)[1:] == ("en", "de")
     with pytest.raises(CorpusError, match="share no language"):
         pair_translations(a, units_frame([dict(unit_id=0, lang="fr", text="x")]))
