@@ -14,9 +14,19 @@ from typing import IO, Iterator
 from corpus.errors import CorpusError
 
 
+def check_writable(*paths: str | os.PathLike | None) -> None:
+    """Refuse, before any work is done, an output path that cannot be written: its folder is missing, not a
+    folder or read-only, or the path is a folder. None entries (outputs not asked for) are skipped."""
+    for path in paths:
+        if path is not None:
+            _check_target(Path(path))
+
+
 def _check_target(path: Path) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
+        if parent.exists():
+            raise CorpusError(f"cannot write: {parent} is not a folder", path)
         raise CorpusError("cannot write: the folder does not exist", path)
     if not os.access(parent, os.W_OK):
         raise CorpusError("cannot write: the folder is not writable", path)
