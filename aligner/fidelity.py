@@ -29,6 +29,7 @@ import polars as pl
 from aligner.dictionary import dictionary_status, load_dictionary
 from aligner.fidelity_parts import (
     DEFAULT_PARTS,
+    ClauseCoverage,
     DictionaryCoverage,
     EmbeddingMargin,
     EntitiesPreserved,
@@ -43,7 +44,7 @@ from aligner.fidelity_parts import (
 VERSION = "2"
 # Exponents of the product; chosen on tests/data/fidelity with `python -m aligner.fidelity_bench --tune`
 # (a coarse grid; the dictionary gets half weight because its coverage is noisy for free translations).
-DEFAULT_WEIGHTS = {"emb": 1.0, "dict": 0.5, "ent": 1.0, "len": 1.0, "neg": 1.0, "mood": 1.0}
+DEFAULT_WEIGHTS = {"emb": 1.0, "clause": 0.5, "dict": 0.5, "ent": 1.0, "len": 1.0, "neg": 1.0, "mood": 1.0}
 FLOOR = 0.02  # a part at 0 would zero the product whatever the rest says
 
 FLAG_NAMES = (
@@ -81,7 +82,7 @@ class FidelityScorer:
         return f"fidelity:{VERSION}|{self.src_lang}-{self.tgt_lang}|product|{parts}{off}{dict_state}"
 
     def _available_kind(self, part: FidelityPart) -> bool:
-        if isinstance(part, EmbeddingMargin):
+        if isinstance(part, (EmbeddingMargin, ClauseCoverage)):
             return self.embedder is not None
         if isinstance(part, DictionaryCoverage):
             return self.dictionary is not None
@@ -273,7 +274,7 @@ def inconsistent_terms(pairs: Pairs, min_units: int = 3) -> list[list[str]]:
 
 # ---------------------------------------------------------------- the units table
 
-_PART_COLUMNS = ("emb", "dict", "ent", "len", "neg", "mood")
+_PART_COLUMNS = ("emb", "clause", "dict", "ent", "len", "neg", "mood")
 
 
 def source_language(units: pl.DataFrame) -> str:
@@ -549,7 +550,7 @@ def score_pairs(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, em
 
 
 __all__ = [
-    "FidelityScorer", "FidelityPart", "EmbeddingMargin", "DictionaryCoverage", "EntitiesPreserved",
+    "FidelityScorer", "FidelityPart", "EmbeddingMargin", "ClauseCoverage", "DictionaryCoverage", "EntitiesPreserved",
     "LengthRatio", "NegationAgreement", "MoodAgreement", "score_units", "unit_scores", "fidelity_report",
     "document_gaps", "write_report", "summary", "score_pairs", "language_flags", "bracket_flags",
     "inconsistent_terms", "source_language", "FLAG_NAMES",

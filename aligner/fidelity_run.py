@@ -11,7 +11,7 @@ import polars as pl
 
 from corpus.errors import CorpusError
 
-PART_COLUMNS = ("emb", "dict", "ent", "len", "neg", "mood")
+PART_COLUMNS = ("emb", "clause", "dict", "ent", "len", "neg", "mood")
 DETAIL_COLUMNS = ("cosine", "margin", "src_coverage", "tgt_coverage", "length_z")
 FORMATS = ("csv", "table", "json")
 
