@@ -13,7 +13,10 @@ import pytest
 
 from corpus.page import write_compare_page, write_page
 from corpus.table import units_frame
-from test_page_render import trilingual_units, translation_units
+try:
+    from test_page_render import trilingual_rows, trilingual_units, translation_units
+except ImportError:  # tests/ became a package
+    from tests.test_page_render import trilingual_rows, trilingual_units, translation_units
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -226,8 +229,6 @@ def test_matching_numbers_share_a_colour_and_mismatches_stand_out(browser, page)
 
 @pytest.mark.parametrize("extra", [0, 2], ids=["2-languages", "5-languages"])
 def test_two_to_five_languages_fit_side_by_side(browser, tmp_path, extra):
-    from test_page_render import trilingual_rows
-
     rows = trilingual_rows()
     if extra:
         rows += [dict(corpus="letter", unit_id=4, lang="fr", text="Nous avons ouvert 40 salles de lecture."),

@@ -16,7 +16,10 @@ from aligner.cli import app
 from corpus.page import filter_units, pair_translations
 from corpus.terminal import print_pairs, print_units
 from corpus.tmx import read_tmx, write_tmx
-from test_page_render import embedded_data, trilingual_units, translation_units
+try:
+    from test_page_render import embedded_data, trilingual_units, translation_units
+except ImportError:  # tests/ became a package
+    from tests.test_page_render import embedded_data, trilingual_units, translation_units
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 A_DE = ["Das Archiv öffnet um 9 Uhr.", "Besucher müssen sich anmelden.", "Fotos dürfen nicht kopiert werden.",
