@@ -142,3 +142,21 @@ def test_negation_and_question_flags():
                       ["Runway ist ein KI-Unternehmen.", "Was bauen wir?"])
     assert "negation-mismatch" in df["flags"][0].to_list()
     assert "question-mismatch" in df["flags"][1].to_list()
+
+
+def test_clause_coverage_finds_the_dropped_clause():
+    from aligner.fidelity_parts import ClauseCoverage, clauses
+
+    assert clauses("The infrastructure is laid. The foundation is built.", "en") == [
+        "The infrastructure is laid", "The foundation is built."]
+    assert clauses("基础设施已经铺设，地基已经打好。", "zh") == ["基础设施已经铺设", "地基已经打好"]
+    scorer = FidelityScorer("en", "de")
+    pairs = scorer.pairs(
+        ["Runway is a media company, and it rained all week in Paris.",
+         "Runway is a media company, and it rained all week in Paris.", "Models are commodities."],
+        ["Runway ist ein Medienunternehmen, und in Paris regnete es die ganze Woche.",
+         "Runway ist ein Medienunternehmen.", "Modelle sind zur Ware geworden."],
+    )
+    res = ClauseCoverage().score(pairs)
+    assert res.scores[0] > 0.8 and res.scores[1] < 0.5
+    assert np.isnan(res.scores[2])  # one clause: left to the embedding margin
