@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from corpus.errors import CorpusError
 from corpus.highlight import pieces_text
-from corpus.page import (filter_units, flag_help, pair_translations, page_data, render_compare_page, render_page,
+from corpus.page import (filter_units, flag_help, pair_translations, render_compare_page, render_page,
                          write_page)
 from corpus.table import units_frame
 
