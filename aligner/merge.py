@@ -23,6 +23,8 @@ are reported as unaligned by the caller.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -65,8 +67,10 @@ class _Components:
         total = int(self.offsets[-1])
         self.parent = list(range(total))
         self.members: dict[int, dict[int, set[int]]] = {}
-        self.first = np.full((total, len(sizes)), np.nan)  # per root: first sentence in each document
-        self.active = np.zeros(total, dtype=bool)
+        # Per pair of documents (P, Q), the units holding both as (first sentence in P, in Q, root), sorted.
+        # Units never cross, so each list is monotone in Q too, and a new unit crosses one iff it crosses its
+        # neighbour in P order: two bisections instead of a scan of every unit.
+        self.chains: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
         self.conf: dict[int, list[float]] = {}
         self.support: dict[int, int] = {}
 
@@ -92,29 +96,44 @@ class _Components:
         new = min(roots)
         confs, support = [conf], int(supported)
         for r in roots:
+            self._unchain(r)
             self.parent[r] = new
-            self.active[r] = False
             confs += self.conf.pop(r, [])
             support += self.support.pop(r, 0)
             self.members.pop(r, None)
         self.members[new] = merged
         self.conf[new], self.support[new] = confs, support
-        self.first[new] = np.nan
-        for doc, sents in merged.items():
-            self.first[new, doc] = min(sents)
-        self.active[new] = True
+        first = {doc: min(sents) for doc, sents in merged.items()}
+        for p, q in itertools.permutations(sorted(first), 2):
+            bisect.insort(self.chains.setdefault((p, q), []), (first[p], first[q], new))
         return new
 
+    def _unchain(self, root: int) -> None:
+        members = self.members.get(root)
+        if not members:
+            return
+        first = {doc: min(sents) for doc, sents in members.items()}
+        for p, q in itertools.permutations(sorted(first), 2):
+            chain = self.chains[(p, q)]
+            chain.pop(bisect.bisect_left(chain, (first[p], first[q], root)))
 
-def _crosses(first: np.ndarray, active: np.ndarray, exclude: list[int], candidate: np.ndarray) -> bool:
-    """Does a unit with first sentences `candidate` (NaN where absent) cross any active component?"""
-    mask = active.copy()
-    mask[exclude] = False
-    rows = first[mask]
-    if not len(rows):
+    def crosses(self, merged: dict[int, set[int]], exclude: set[int]) -> bool:
+        """Would a unit of `merged` sentences cross a unit other than those in `exclude`?"""
+        first = {doc: min(sents) for doc, sents in merged.items()}
+        for p, q in itertools.permutations(sorted(first), 2):
+            chain = self.chains.get((p, q), [])
+            at = bisect.bisect_left(chain, (first[p], -1, -1))
+            before = at - 1
+            while before >= 0 and chain[before][2] in exclude:
+                before -= 1
+            if before >= 0 and chain[before][1] > first[q]:
+                return True
+            after = at
+            while after < len(chain) and chain[after][2] in exclude:
+                after += 1
+            if after < len(chain) and chain[after][1] < first[q]:
+                return True
         return False
-    sign = np.sign(rows - candidate)  # NaN where either side lacks the document
-    return bool(((sign > 0).any(axis=1) & (sign < 0).any(axis=1)).any())
 
 
 def merge_pairs(doc_ids: Sequence[str], sizes: Sequence[int], pairs: Sequence[PairLinks], max_per_doc: int = 4,
@@ -222,10 +241,7 @@ def merge_pairs(doc_ids: Sequence[str], sizes: Sequence[int], pairs: Sequence[Pa
         if max(len(s) for s in merged.values()) > max_per_doc:
             reject(f"more than {max_per_doc} sentences of one document")
             continue
-        candidate = np.full(len(doc_ids), np.nan)
-        for doc, sents in merged.items():
-            candidate[doc] = min(sents)
-        if _crosses(comps.first, comps.active, roots, candidate):
+        if comps.crosses(merged, set(roots)):
             reject("crosses another unit")
             continue
         comps.union(sorted(set(roots)), merged, link.confidence, vote > 0)
