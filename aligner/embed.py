@@ -225,8 +225,17 @@ class Embedder:
 _default: Embedder | None = None
 
 
+def _cache_limit_mb() -> int:
+    try:
+        return max(0, int(os.environ.get("CORPUS_CACHE_LIMIT_MB", DEFAULT_CACHE_LIMIT_MB)))
+    except ValueError:
+        return DEFAULT_CACHE_LIMIT_MB
+
+
 def default_embedder() -> Embedder:
+    """The process-wide embedder: cache on unless CORPUS_NO_CACHE is set, size limit CORPUS_CACHE_LIMIT_MB
+    (default 512 MB), workers CORPUS_EMBED_WORKERS (default 2 where there are 2+ cores)."""
     global _default
     if _default is None:
-        _default = Embedder(cache=os.environ.get("CORPUS_NO_CACHE") is None)
+        _default = Embedder(cache=os.environ.get("CORPUS_NO_CACHE") is None, cache_limit_mb=_cache_limit_mb())
     return _default

@@ -77,3 +77,16 @@ def test_cache_keeps_to_its_size_limit(tmp_path):
     # keys depend on the model, so another model never reads these vectors
     other = EmbeddingCache(tmp_path / "e.sqlite", "model-y")
     assert other.get([other.key(f"text {i}") for i in range(1500)]) == {}
+
+
+def test_default_embedder_reads_its_settings_from_the_environment(cache_folder, monkeypatch):
+    monkeypatch.setattr(embed, "_default", None)
+    monkeypatch.setenv("CORPUS_CACHE_LIMIT_MB", "3")
+    monkeypatch.setenv("CORPUS_EMBED_WORKERS", "1")
+    e = embed.default_embedder()
+    assert e.cache.limit_bytes == 3 * 1024 * 1024 and e.workers == 1
+    assert embed.default_embedder() is e
+    monkeypatch.setattr(embed, "_default", None)
+    monkeypatch.setenv("CORPUS_NO_CACHE", "1")
+    assert embed.default_embedder().cache is None
+    monkeypatch.setattr(embed, "_default", None)
