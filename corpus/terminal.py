@@ -8,7 +8,11 @@ source -> their renderings paired by source text, with chrF and differences.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +23,7 @@ from rich.text import Text
 
 from corpus.errors import CorpusError
 from corpus.highlight import diff_pieces, mark_unit, uses_characters
+from corpus.table import languages
 
 # viridis, as on the page: dark = low, light = high; the number is always printed too
 VIRIDIS = ["#471365", "#463480", "#3b528b", "#2f6c8e", "#25848e", "#1e9c89", "#2fb47c", "#5ec962", "#9bd93c",
@@ -72,42 +77,88 @@ def _cell(pieces: list | None, fidelity: float | None, flags: list[str], *, grep
     return text
 
 
-def _show(console: Console, table: Table, rows: int, pager: bool) -> None:
-    """Page through `less -R` when stdout is a terminal and the table is longer than the screen."""
-    if pager and console.is_terminal and rows * 3 > console.height:
-        os.environ.setdefault("LESS", "-R")  # keep the colours in less
-        with console.pager(styles=True):
-            console.print(table)
-    else:
-        console.print(table)
+def _text_width(console: Console, fixed: list[int], n_text: int) -> int:
+    """Width of each text column so that the table fits the console: fixed widths given for the other
+    columns spare rich from measuring every cell of a long table (minutes for 10,000 units)."""
+    spare = console.width - sum(fixed) - 3 * (len(fixed) + n_text)  # padding and divider: 3 per column
+    return max(12, spare // max(1, n_text))
+
+
+def _new_table(console: Console, columns: list[tuple[str, int, str]], *, header: bool) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False, header_style="bold", show_header=header)
+    for title, width, justify in columns:
+        table.add_column(title, width=width, justify=justify, overflow="fold", no_wrap=width < 12)
+    return table
+
+
+class _PagerConsole(Console):
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError  # the reader closed the pager: stop rendering (rich would exit the program)
+
+
+def _print_tables(console: Console, columns: list[tuple[str, int, str]], rows, total: int, pager: bool) -> None:
+    """Rows as tables of 50 rows with the same column widths, so output starts at once and memory stays flat;
+    on a terminal, a table longer than the screen streams into the pager ($PAGER, else `less -R`) as it is
+    rendered (rich takes ~1.5 ms per unit: the first screen of 10,000 units shows at once, not after 15 s)."""
+    chunk = 50
+
+    def emit(out: Console) -> None:
+        table = _new_table(out, columns, header=True)
+        for n, row in enumerate(rows, 1):
+            table.add_row(*row)
+            if n % chunk == 0:
+                out.print(table)
+                table = _new_table(out, columns, header=False)
+        if table.row_count or total == 0:
+            out.print(table)
+
+    command = os.environ.get("PAGER") or ("less" if shutil.which("less") else "")
+    if not (pager and command and console.is_terminal and total * 3 > console.height):
+        emit(console)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "-R")  # keep the colours in less
+    proc = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)  # a shell command, as pydoc
+    stream = io.TextIOWrapper(proc.stdin, encoding="utf-8", errors="replace", write_through=True)
+    paged = _PagerConsole(file=stream, force_terminal=True, color_system=console.color_system, width=console.width,
+                          height=console.height)
+    try:
+        emit(paged)
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the reader quit the pager before the end
+    finally:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            stream.close()
+        proc.wait()
 
 
 def print_units(units: pl.DataFrame, *, langs: list[str] | None = None, low: float = 0.5,
                 grep: str | None = None, console: Console | None = None, pager: bool = True) -> int:
-    """Print the units (already filtered) as a table with a column per language; return the units shown."""
+    """Print the units (already filtered) as a table with a column per language; return the units shown.
+    Paged through `less -R` when stdout is a terminal and the table is longer than the screen."""
     from corpus.page import unit_frame
 
     console = console or Console()
     w, langs = unit_frame(units, langs)
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True, style="dim")
-    table.add_column("link", no_wrap=True)
-    table.add_column("fid.", no_wrap=True, justify="right")
-    for lang in langs:
-        table.add_column(lang, ratio=1, overflow="fold")
-    low_count = 0
-    for r in w.iter_rows(named=True):
-        texts = {lang: r[f"text_{lang}"] for lang in langs if r[f"text_{lang}"] is not None}
-        pieces = mark_unit(texts)
-        score = r["score"]
-        low_count += score is not None and score < low
-        link = Text(r["link"] or "?", style="bold red" if len(texts) < 2 else "")
-        table.add_row(
-            str(r["unit_id"]), link, score_text(score),
-            *(_cell(pieces.get(lang), r[f"fidelity_{lang}"], list(r[f"flags_{lang}"] or []), grep=grep,
-                    missing=lang) for lang in langs),
-        )
-    _show(console, table, w.height, pager)
+    id_width = max(1, w.get_column("unit_id").cast(pl.Utf8).str.len_chars().max() or 1)
+    link_width = max([4, *(len(x or "") for x in w.get_column("link").unique().to_list())])
+    fixed = [id_width, link_width, 6]
+    text_width = _text_width(console, fixed, len(langs))
+    columns = [("#", id_width, "right"), ("link", link_width, "left"), ("fid.", 6, "right")]
+    columns += [(lang, text_width, "left") for lang in langs]
+    low_count = w.filter(pl.col("score") < low).height
+
+    def rows():
+        for r in w.iter_rows(named=True):
+            texts = {lang: r[f"text_{lang}"] for lang in langs if r[f"text_{lang}"] is not None}
+            pieces = mark_unit(texts)
+            score = r["score"]
+            link = Text(r["link"] or "?", style="bold red" if len(texts) < 2 else "")
+            yield [Text(str(r["unit_id"]), style="dim"), link, score_text(score),
+                   *(_cell(pieces.get(lang), r[f"fidelity_{lang}"], list(r[f"flags_{lang}"] or []), grep=grep,
+                           missing=lang) for lang in langs)]
+
+    _print_tables(console, columns, rows(), w.height, pager)
     console.print(f"{w.height} units · {low_count} with fidelity < {low:.2f}", style="dim", highlight=False)
     return w.height
 
@@ -117,20 +168,21 @@ def print_pairs(pairs: pl.DataFrame, source_lang: str, target_lang: str, *, name
     """Print two renderings of one source side by side with their chrF and differences."""
     console = console or Console()
     chars = uses_characters(target_lang)
-    table = Table(box=box.SIMPLE_HEAD, show_lines=True, expand=True, pad_edge=False, header_style="bold")
-    table.add_column("chrF", no_wrap=True, justify="right")
-    table.add_column(f"{source_lang} (source)", ratio=1, overflow="fold")
-    table.add_column(f"A {target_lang}: {names[0]}", ratio=1, overflow="fold")
-    table.add_column(f"B {target_lang}: {names[1]}", ratio=1, overflow="fold")
-    for r in pairs.iter_rows(named=True):
-        a, b = r["a"], r["b"]
-        pa, pb = diff_pieces(a, b, chars=chars) if a is not None and b is not None else (
-            [a] if a is not None else None, [b] if b is not None else None)
-        chrf = None if r["chrf"] is None else r["chrf"] / 100
-        table.add_row(score_text(chrf, scale=100), pieces_text([r["source"] or ""], grep=grep),
-                      _cell(pa, r["a_fidelity"], r["a_flags"], grep=grep, missing=f"unit in {names[0]}"),
-                      _cell(pb, r["b_fidelity"], r["b_flags"], grep=grep, missing=f"unit in {names[1]}"))
-    _show(console, table, pairs.height, pager)
+    text_width = _text_width(console, [6], 3)
+    columns = [("chrF", 6, "right"), (f"{source_lang} (source)", text_width, "left"),
+               (f"A {target_lang}: {names[0]}", text_width, "left"), (f"B {target_lang}: {names[1]}", text_width, "left")]
+
+    def rows():
+        for r in pairs.iter_rows(named=True):
+            a, b = r["a"], r["b"]
+            pa, pb = diff_pieces(a, b, chars=chars) if a is not None and b is not None else (
+                [a] if a is not None else None, [b] if b is not None else None)
+            chrf = None if r["chrf"] is None else r["chrf"] / 100
+            yield [score_text(chrf, scale=100), pieces_text([r["source"] or ""], grep=grep),
+                   _cell(pa, r["a_fidelity"], r["a_flags"], grep=grep, missing=f"unit in {names[0]}"),
+                   _cell(pb, r["b_fidelity"], r["b_flags"], grep=grep, missing=f"unit in {names[1]}")]
+
+    _print_tables(console, columns, rows(), pairs.height, pager)
     both = pairs.filter(pl.col("chrf").is_not_null())
     mean = both.get_column("chrf").mean() if both.height else None
     console.print(f"{pairs.height} rows · {both.height} paired · mean chrF "
@@ -161,10 +213,10 @@ def run_compare(files: list[Path], *, html: Path | None = None, langs: list[str]
         raise CorpusError(f"compare takes one file, or two translations of one source (got {len(files)} files)")
     if len(files) == 1:
         units = open_units(files[0]).units
-        chosen = _base_langs(units, langs)
-        if chosen:  # flags and words count in the languages shown only
-            units = units.filter(pl.col("lang").is_in(chosen))
+        chosen = _base_langs(units, langs) or languages(units)  # the table's order, whatever the filter keeps
+        units = units.filter(pl.col("lang").is_in(chosen))  # flags and words count in the languages shown only
         shown = filter_units(units, only_flagged=only_flagged, grep=grep)
+        chosen = [lang for lang in chosen if lang in set(languages(shown))]
         if html:
             write_page(shown, html, langs=chosen, title=title or files[0].name, low=low)
             console.print(f"wrote {html} ({shown.select('corpus', 'unit_id').n_unique()} units)")

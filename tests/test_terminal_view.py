@@ -75,22 +75,32 @@ def test_only_flagged_and_grep(tmx_files):
     assert "1 units" in hits
 
 
-def test_long_tables_are_paged_on_a_terminal(monkeypatch):
-    import pydoc
-
-    paged = []
-    monkeypatch.setattr(pydoc, "pager", lambda text, *a, **k: paged.append(text))
+def test_long_tables_are_paged_on_a_terminal(monkeypatch, tmp_path):
+    paged = tmp_path / "paged.txt"
+    monkeypatch.setenv("PAGER", f"cat > '{paged}'")  # a real pager process, reading the table from a pipe
     out = io.StringIO()
     console = Console(file=out, width=120, height=12, force_terminal=True, color_system="truecolor")
     print_units(trilingual_units(), console=console)
-    assert len(paged) == 1
-    text = ANSI.sub("", paged[0])
-    assert "Die Arbeit ist" in text and "Anmerkung der" in text and "\x1b[" in paged[0]  # coloured
-    assert "48;2;" in paged[0]  # fidelity on its colour scale (truecolor background)
+    text = paged.read_text(encoding="utf-8")
+    plain = ANSI.sub("", text)
+    assert "Die Arbeit ist" in plain and "Anmerkung der" in plain and "\x1b[" in text  # coloured
+    assert "48;2;" in text  # fidelity on its colour scale (truecolor background)
+    assert "Die Arbeit" not in out.getvalue()  # the table went to the pager, the summary to the terminal
+    assert "7 units · 2 with fidelity < 0.50" in out.getvalue()
     # short output, or no pager asked for: printed directly
+    paged.unlink()
     print_units(filter_units(trilingual_units(), grep="Lesesäle"), console=console)
     print_units(trilingual_units(), console=console, pager=False)
-    assert len(paged) == 1 and "Lesesäle" in out.getvalue()
+    assert not paged.exists() and "Lesesäle" in out.getvalue()
+
+
+def test_quitting_the_pager_early_is_not_an_error(monkeypatch):
+    import polars as pl
+
+    monkeypatch.setenv("PAGER", "head -c 100 > /dev/null")  # reads a little, then closes the pipe
+    many = pl.concat([trilingual_units().with_columns(pl.col("unit_id") + 10 * k) for k in range(60)])
+    console = Console(file=io.StringIO(), width=100, height=20, force_terminal=True)
+    assert print_units(many, console=console) == 420
 
 
 def test_two_translations_in_the_terminal(tmx_files):
