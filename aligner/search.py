@@ -77,36 +77,40 @@ class Band:
 def best_path(band: Band, scores: dict[LinkType, np.ndarray]) -> list[tuple[int, int, int, int]]:
     """Highest-scoring monotone path from (0, 0) to (n, m); `scores[a, b]` holds, for each band cell, the
     score of an a-b link ending there (-inf where impossible). Returns links as (a, b, i_end, j_end)."""
-    kinds = list(scores)
+    kinds = [k for k in scores if k[0] > 0]  # every link type that moves down; 0-1 moves along the row
     width, lo, hi = band.width, band.lo, band.hi
-    cols = np.arange(width)
+    stacked = np.stack([scores[k] for k in kinds])  # (types, n+1, width)
+    by_rows = {a: (np.array([t for t, k in enumerate(kinds) if k[0] == a]),
+                   np.array([k[1] for k in kinds if k[0] == a])[:, None]) for a in {k[0] for k in kinds}}
+    insert = len(kinds)
     total = np.full((band.n + 1, width), -np.inf)
     back = np.full((band.n + 1, width), -1, np.int8)
-    insert = kinds.index((0, 1))
+    cols = np.arange(width)
+    gap_scores = np.where(np.isfinite(scores[0, 1]), scores[0, 1], 0.0)
     for i in range(band.n + 1):
-        row = np.full(width, -np.inf)
+        j = lo[i] + cols
+        cand = np.full((len(kinds), width), -np.inf)
+        for a, (types, bs) in by_rows.items():
+            if a > i:
+                continue
+            k = j[None, :] - bs - lo[i - a]
+            ok = (k >= 0) & (j[None, :] - bs <= hi[i - a])
+            cand[types] = np.where(ok, total[i - a][np.clip(k, 0, width - 1)], -np.inf) + stacked[types, i]
+        best = np.argmax(cand, axis=0)
+        row = cand[best, cols]
+        back[i] = np.where(np.isfinite(row), best, -1)
         if i == 0:
             row[0] = 0.0  # lo[0] == 0: the origin
-        j = lo[i] + cols
-        for t, (a, b) in enumerate(kinds):
-            if a == 0 or a > i:
-                continue
-            k = j - b - lo[i - a]
-            ok = (k >= 0) & (j - b <= hi[i - a])
-            cand = np.where(ok, total[i - a, np.clip(k, 0, width - 1)], -np.inf) + scores[a, b][i]
-            better = cand > row
-            row[better] = cand[better]
-            back[i, better] = t
         # 0-1 links chain along the row: best(k) = max over k' <= k of row(k') + gap(k'..k]; the only
         # impossible 0-1 cells are at column 0 (nothing to chain from) and past hi (nothing to chain to)
-        gap = np.cumsum(np.where(np.isfinite(scores[0, 1][i]), scores[0, 1][i], 0.0))
+        gap = np.cumsum(gap_scores[i])
         run = np.maximum.accumulate(row - gap) + gap
         moved = run > row + 1e-9
         back[i, moved] = insert
         row = np.where(moved, run, row)
         row[j > hi[i]] = -np.inf
         total[i] = row
-    return _trace(band, back, kinds)
+    return _trace(band, back, kinds + [(0, 1)])
 
 
 def _trace(band: Band, back: np.ndarray, kinds: list[LinkType]) -> list[tuple[int, int, int, int]]:
