@@ -90,12 +90,32 @@ def local_alignment(scores: np.ndarray, gap: float) -> tuple[float, list[tuple[i
     return best, cells
 
 
-def pool_rows(vectors: np.ndarray, size: int) -> np.ndarray:
-    """Normalised means of consecutive blocks of `size` rows: a coarse view of a long document."""
-    if size <= 1:
+def ordered_stretches(margins: np.ndarray, gap: float, accept) -> list[list[tuple[int, int]]]:
+    """The best local alignment, then recursively the best ones before it and after it (Waterman-Eggert in
+    order), as long as `accept(cells, rows, cols)` takes them for their region. A translation with a stretch
+    of weak margins inside (a list of names, a table) yields two stretches instead of its larger half."""
+    found: list[list[tuple[int, int]]] = []
+
+    def search(r0: int, r1: int, c0: int, c1: int) -> None:
+        if r1 <= r0 or c1 <= c0:
+            return
+        _, cells = local_alignment(margins[r0:r1, c0:c1], gap)
+        cells = [(int(i) + r0, int(j) + c0) for i, j in cells]
+        if not cells or not accept(cells, r1 - r0, c1 - c0):
+            return
+        search(r0, cells[0][0], c0, cells[0][1])
+        found.append(cells)
+        search(cells[-1][0] + 1, r1, cells[-1][1] + 1, c1)
+
+    search(0, margins.shape[0], 0, margins.shape[1])
+    return found
+
+
+def pool_rows(vectors: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Normalised means of the blocks of rows beginning at `starts`: a coarse view of a long document."""
+    if len(starts) == len(vectors):
         return vectors
-    n = len(vectors)
-    blocks = np.add.reduceat(vectors, np.arange(0, n, size), axis=0)
+    blocks = np.add.reduceat(vectors, starts, axis=0)
     norms = np.linalg.norm(blocks, axis=1, keepdims=True)
     return blocks / np.where(norms > 0, norms, 1.0)
 
@@ -171,8 +191,8 @@ class DocumentAligner:
     k: neighbours in the margin; gap: Smith-Waterman gap cost per skipped sentence; min_anchors: mutual
     nearest neighbours the matched stretch needs, and `strong_anchors` of them unless they make `short_share` of
     the shorter document (a short document matched through); top_k: candidate documents per document and other
-    language; max_cells: above this many matrix cells a pair is searched on pooled blocks of consecutive
-    sentences (spans then come at block granularity).
+    language; max_cells: above this many matrix cells a pair is searched on blocks of consecutive sentences
+    (spans then come at block granularity, matched and anchors count blocks); 16M cells take ~0.5 GB.
     """
 
     embedder: object | None = None
@@ -182,7 +202,7 @@ class DocumentAligner:
     strong_anchors: int = 5
     short_share: float = 0.4
     top_k: int = 8
-    max_cells: int = 4_000_000
+    max_cells: int = 16_000_000
 
     @property
     def signature(self) -> str:
@@ -238,32 +258,49 @@ class DocumentAligner:
         if n == 0 or m == 0:
             return PairDecision(**base, score=0.0, matched=0, anchors=0, span_a=None, span_b=None, parallel=False,
                                 reason="a document has no sentences")
-        block = 1
-        while (n // block + 1) * (m // block + 1) > self.max_cells:
-            block += 1
-        pa, pb = pool_rows(va, block), pool_rows(vb, block)
-        sim = pa @ pb.T
+        # Long documents are searched on blocks of consecutive sentences, the same number of sentences per
+        # block on both sides (a translation's part of a longer document keeps its proportions).
+        block = int(np.ceil(np.sqrt(n * m / self.max_cells)))
+        pooled = block > 1
+        starts_a, starts_b = np.arange(0, n, block), np.arange(0, m, block)
+        ends_a, ends_b = np.append(starts_a[1:], n) - 1, np.append(starts_b[1:], m) - 1
+        sim = pool_rows(va, starts_a) @ pool_rows(vb, starts_b).T
         margins = margin_matrix(sim, self.k)
-        _, found = local_alignment(margins, self.gap)
-        cells = [(int(i), int(j)) for i, j in found]
         rows_best, cols_best = sim.argmax(axis=1), sim.argmax(axis=0)
-        anchors = sum(1 for i, j in cells if rows_best[i] == j and cols_best[j] == i)
+
+        def anchors_of(cells) -> int:
+            return sum(1 for i, j in cells if rows_best[i] == j and cols_best[j] == i)
+
+        def accept(cells, rows: int, cols: int) -> bool:
+            found = anchors_of(cells)
+            return found >= self.min_anchors and (found >= self.strong_anchors or found >= self.short_share * min(rows, cols))
+
+        stretches = ordered_stretches(margins, self.gap, accept)
+        if not stretches:  # report the best stretch there is, to say why it was not enough
+            _, best = local_alignment(margins, self.gap)
+            stretches_found = [[(int(i), int(j)) for i, j in best]]
+        else:
+            stretches_found = stretches
+        cells = [c for stretch in stretches_found for c in stretch]
+        anchors = anchors_of(cells)
         score = float(sum(margins[i, j] for i, j in cells))
-        span_a = (cells[0][0] * block, min(n, (cells[-1][0] + 1) * block) - 1) if cells else None
-        span_b = (cells[0][1] * block, min(m, (cells[-1][1] + 1) * block) - 1) if cells else None
-        shorter = min(n, m) // block
-        parallel = anchors >= self.min_anchors and (anchors >= self.strong_anchors or anchors >= self.short_share * shorter)
+        span_a = (int(starts_a[cells[0][0]]), int(ends_a[cells[-1][0]])) if cells else None
+        span_b = (int(starts_b[cells[0][1]]), int(ends_b[cells[-1][1]])) if cells else None
+        shorter = min(len(starts_a), len(starts_b))
+        parallel = bool(stretches)
+        unit = "blocks of sentences" if pooled else "sentences"
         if parallel:
-            reason = (f"{anchors} of {len(cells)} matched sentences in order are mutual best matches "
-                      f"(>= {self.strong_anchors}, or {self.short_share:.0%} of the shorter document)")
+            reason = (f"{anchors} of {len(cells)} matched {unit} in order are mutual best matches "
+                      f"(>= {self.strong_anchors}, or {self.short_share:.0%} of the shorter document)"
+                      + (f", in {len(stretches)} ordered stretches" if len(stretches) > 1 else ""))
         elif anchors < self.min_anchors:
             reason = f"only {anchors} mutual best matches in the best ordered stretch (< {self.min_anchors})"
         else:
             reason = (f"{anchors} mutual best matches in order: fewer than {self.strong_anchors} and than "
-                      f"{self.short_share:.0%} of the shorter document ({shorter} sentences)")
-        return PairDecision(**base, score=score, matched=len(cells) * block, anchors=anchors * block,
+                      f"{self.short_share:.0%} of the shorter document ({shorter} {unit})")
+        return PairDecision(**base, score=score, matched=len(cells), anchors=anchors,
                             span_a=span_a, span_b=span_b, parallel=parallel, reason=reason,
-                            cells=tuple((i * block, j * block) for i, j in cells))
+                            cells=tuple((int(starts_a[i]), int(starts_b[j])) for i, j in cells))
 
     def decide(self, docs: Sequence[DocumentLike], progress=None) -> list[PairDecision]:
         """Every candidate pair with its verdict, in a stable order (by document position in `docs`);

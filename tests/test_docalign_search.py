@@ -16,6 +16,7 @@ from aligner.docalign import (
     document_groups,
     local_alignment,
     margin_matrix,
+    ordered_stretches,
 )
 
 TEXTBERG = Path("/work/shared/bench/textberg-defr")
@@ -41,6 +42,16 @@ def test_local_alignment_finds_the_diagonal_stretch_in_noise():
     assert cells[0] == (10, 5) and cells[-1] == (22, 16)
     assert all(a[0] < b[0] and a[1] < b[1] for a, b in zip(cells, cells[1:]))
     assert total == pytest.approx(12 * 0.5 - 0.05, abs=1e-9)
+
+
+def test_a_weak_stretch_inside_a_translation_does_not_cut_it_in_half():
+    scores = np.full((60, 60), -1.0)
+    for k in range(60):
+        scores[k, k] = 0.4 if not 25 <= k < 40 else -0.8  # a list of names in the middle: weak margins
+    best = local_alignment(scores, gap=0.5)[1]
+    assert (best[0], best[-1]) == ((0, 0), (24, 24))  # one local alignment keeps only the larger half
+    stretches = ordered_stretches(scores, 0.5, lambda cells, rows, cols: len(cells) >= 5)
+    assert [(s[0], s[-1]) for s in stretches] == [((0, 0), (24, 24)), ((40, 40), (59, 59))]
 
 
 def test_local_alignment_of_all_negative_scores_is_empty():
