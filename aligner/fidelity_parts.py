@@ -61,10 +61,41 @@ class Pairs:
         return np.array([bag_coverage(s, t) for s, t in zip(self.src_bags, self.tgt_bags)], dtype=float)
 
     @cached_property
+    def idf_coverage(self) -> np.ndarray:
+        """(n, 2): like `coverage`, each content word weighted by its inverse document frequency within this
+        document (log((n + 1) / (df + 1)) + 1): the words every sentence repeats ('AI', 'company') count
+        less than the rare ones that carry a sentence's own content ('daguerreotypes', 'exciting')."""
+        if not len(self):
+            return np.zeros((0, 2))
+        out = np.empty((len(self), 2))
+        src_idf, tgt_idf = _idf(self.src_bags), _idf(self.tgt_bags)
+        for i, (s, t) in enumerate(zip(self.src_bags, self.tgt_bags)):
+            out[i, 0] = _weighted_share(s, t, src_idf)
+            out[i, 1] = _weighted_share(t, s, tgt_idf)
+        return out
+
+    @cached_property
     def log_length_ratio(self) -> np.ndarray:
         s = np.array([_length(t, self.src_lang) for t in self.src], dtype=float)
         t = np.array([_length(t, self.tgt_lang) for t in self.tgt], dtype=float)
         return np.log((t + 1.0) / (s + 1.0))
+
+
+def _idf(bags: list[Bag]) -> dict[frozenset, float]:
+    df: dict[frozenset, int] = {}
+    for bag in bags:
+        for w in set(bag.words):
+            df[w] = df.get(w, 0) + 1
+    n = len(bags)
+    return {w: math.log((n + 1) / (k + 1)) + 1.0 for w, k in df.items()}
+
+
+def _weighted_share(a: Bag, b: Bag, idf: dict[frozenset, float]) -> float:
+    """IDF-weighted share of a's content words whose pivots meet b's (1 for a side without content words)."""
+    if not a.words:
+        return 1.0
+    total = sum(idf[w] for w in a.words)
+    return sum(idf[w] for w in a.words if not w.isdisjoint(b.union)) / total
 
 
 def _embeddable(texts: list[str], lang: str) -> list[str]:
@@ -195,14 +226,16 @@ def clauses(text: str, lang: str) -> list[str]:
 
 
 class ClauseCoverage(FidelityPart):
-    """The least rendered source clause: the lowest cosine between a clause of the source (embedded on its
-    own) and the whole target, mapped by a logistic curve (centre `centre`, slope 1/`scale`). A dropped
-    clause ('The foundation is built.' inside a merged link) has nothing in the target to resemble, however
-    well the rest matches. NaN for a source of one clause (the embedding margin covers it)."""
+    """The least rendered clause, in both directions: the lowest cosine between a clause of one side
+    (embedded on its own) and the whole other side, mapped by a logistic curve (centre `centre`, slope
+    1/`scale`); the score is the lower of the two directions. A dropped clause ('The foundation is built.'
+    inside a merged link) has nothing in the target to resemble, an added one (a translator's note merged
+    into the link) nothing in the source, however well the rest matches. A side of one clause has no
+    direction of its own (the embedding margin covers it); NaN when neither side has two clauses."""
 
     name = "clause-coverage"
     short = "clause"
-    version = "1"
+    version = "2"
 
     def __init__(self, centre: float = 0.15, scale: float = 0.1):
         self.centre, self.scale = centre, scale
@@ -211,23 +244,30 @@ class ClauseCoverage(FidelityPart):
         return pairs.embedder is not None
 
     def signature_fields(self, src_lang, tgt_lang):
-        return f"usem3|min-clause-cos|c{self.centre}|s{self.scale}"
+        return f"usem3|min-clause-cos|both-directions|c{self.centre}|s{self.scale}"
 
     def score(self, pairs: Pairs) -> PartResult:
-        n = len(pairs)
-        per_pair = [clauses(s, pairs.src_lang) for s in pairs.src]
-        flat = [c for cs in per_pair if len(cs) >= 2 for c in cs]
-        worst = np.full(n, np.nan)
-        if flat:
-            vecs = pairs.embedder.encode(_embeddable(flat, pairs.src_lang))
-            tgt = pairs.tgt_vectors
-            k = 0
-            for i, cs in enumerate(per_pair):
-                if len(cs) >= 2:
-                    worst[i] = float((vecs[k: k + len(cs)] @ tgt[i]).min())
-                    k += len(cs)
+        omitted = _least_matched_clause(pairs.src, pairs.src_lang, pairs.tgt_vectors, pairs.embedder)
+        added = _least_matched_clause(pairs.tgt, pairs.tgt_lang, pairs.src_vectors, pairs.embedder)
+        worst = np.fmin(omitted, added)  # NaN only where both are NaN
         scores = 1.0 / (1.0 + np.exp(-(worst - self.centre) / self.scale))
-        return PartResult(scores, {"clause_min_cosine": worst})
+        return PartResult(scores, {"clause_min_cosine": omitted, "added_clause_min_cosine": added})
+
+
+def _least_matched_clause(texts: list[str], lang: str, other_vectors: np.ndarray, embedder) -> np.ndarray:
+    """Per text: the lowest cosine of one of its clauses with the other side's whole text (NaN for a text
+    of fewer than two clauses)."""
+    per_text = [clauses(t, lang) for t in texts]
+    flat = [c for cs in per_text if len(cs) >= 2 for c in cs]
+    worst = np.full(len(texts), np.nan)
+    if flat:
+        vecs = embedder.encode(_embeddable(flat, lang))
+        k = 0
+        for i, cs in enumerate(per_text):
+            if len(cs) >= 2:
+                worst[i] = float((vecs[k: k + len(cs)] @ other_vectors[i]).min())
+                k += len(cs)
+    return worst
 
 
 # ---------------------------------------------------------------- dictionary coverage
@@ -243,8 +283,8 @@ class DictionaryCoverage(FidelityPart):
     short = "dict"
     version = "2"
 
-    def __init__(self, slack: float = 1.3):
-        self.slack = slack
+    def __init__(self, slack: float = 1.3, idf: bool = False):
+        self.slack, self.idf = slack, idf
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.dictionary is not None
@@ -256,7 +296,7 @@ class DictionaryCoverage(FidelityPart):
         )
 
     def score(self, pairs: Pairs) -> PartResult:
-        cov = pairs.coverage
+        cov = pairs.idf_coverage if self.idf else pairs.coverage
         rel = relative_coverage(cov, self.slack)
         scores = rel[:, 0] ** (2 / 3) * rel[:, 1] ** (1 / 3) if len(rel) else np.zeros(0)
         return PartResult(scores, {"src_coverage": cov[:, 0], "tgt_coverage": cov[:, 1]})
@@ -483,32 +523,62 @@ class LengthRatio(FidelityPart):
 
 # ---------------------------------------------------------------- negation and sentence mood
 
-# Negation markers, including affixal ones (un-/-less, un-/-los, 未/无) because translators move negation
-# between the word and the clause ('largely unchanged' = 'bleibt unverändert' = 几乎未曾改变). "Not only" is
-# additive, not a negation, in every language.
+# Negation comes in two strengths. *Explicit* negators negate a clause (not, nicht, kein, 不, 没, ne ... pas).
+# *Lexical* negation sits inside a word ('unchanged', 'meaningless', 'fälschlicherweise', 未变, 毫无意义,
+# 'mistake', 'falsch', 错误): translators move negation between the word and the clause ('remained' =
+# 仍然未变; 'It's not' = 'Sie liegen falsch'), so a lexical negator on one side answers an explicit one on
+# the other. "Not only" is additive, not a negation, in every language; double negation ('not unlike',
+# 'nicht ohne', 不得不 'must', 无不 'all') is positive and is removed before counting.
 _NEGATION = {
     "en": re.compile(
         r"\b(?:not|no|never|nothing|none|nobody|neither|nor|without|cannot)\b(?!\s+(?:only|just|merely)\b)"
-        r"|n['’]t\b(?!\s+(?:only|just)\b)|\bun(?!der|i[tvqo]|til|less|ion|ique)[a-z]{4,}|\b[a-z]{3,}less\b(?<!unless)",
+        r"|n['’]t\b(?!\s+(?:only|just|merely)\b)",
+        re.I,
+    ),
+    "de": re.compile(r"\b(?:nicht|nie|niemals|nichts|niemand|weder|ohne|kein\w*)\b(?!\s+(?:nur|bloß|allein)\b)", re.I),
+    "fr": re.compile(r"\b(?:ne|n['’]|jamais|rien|personne|aucun\w*|sans)\b(?!\s+(?:seulement)\b)", re.I),
+    # 不同 'different', 不断 'constantly', 不过 'but', 不错 'good', 不仅/不只/不但 'not only', 无论 'whatever',
+    # 非常 'very', 未来 'future', 别人 'others': not negations; 未变/不变/毫无 are lexical (below)
+    "zh": re.compile(r"(?:不(?![同断过错久少仅只但变])|没|無|(?<!毫)无(?!论)|非(?![常但])|未(?!来|曾?改?变)|别(?![人的])|勿|莫)"),
+}
+_LEXICAL_NEGATION = {
+    "en": re.compile(
+        r"\bun(?!der|i[tvqo]|til|less|ion|ique)[a-z]{4,}|\b[a-z]{3,}less(?:ly|ness)?\b(?<!unless)"
+        r"|\b(?:mistak\w*|wrong\w*|false\w*|fail\w*|lack\w*|absen\w*|instead|hardly|barely|rarely|seldom"
+        r"|refus\w*|den(?:y|ies|ied)|prevent\w*|avoid\w*|impossib\w*)\b",
         re.I,
     ),
     "de": re.compile(
-        r"\b(?:nicht|nie|niemals|nichts|niemand|weder|ohne|kein\w*)\b(?!\s+(?:nur|bloß|allein)\b)"
-        r"|\bun(?!ter|d\b|s\b|s[er]|iv|gefähr|\b)[a-zäöüß]{4,}|\b[a-zäöüß]{3,}los\b",
+        r"\bun(?!ter|d\b|s\b|s[er]|iv|gefähr|\b)[a-zäöüß]{4,}|\b[a-zäöüß]{3,}los(?:e[nmrs]?|igkeit)?\b"
+        r"|\b(?:falsch\w*|fälschlich\w*|fehl\w*|irrt\w*|irrtüm\w*|mangel\w*|statt|anstatt|kaum|selten"
+        r"|versäum\w*|verweiger\w*|verhinder\w*|vermeid\w*)\b",
         re.I,
     ),
-    "fr": re.compile(r"\b(?:ne|n['’]|jamais|rien|personne|aucun\w*|sans)\b(?!\s+(?:seulement)\b)", re.I),
-    # 不同 'different', 不断 'constantly', 不过 'but', 不错 'good', 不仅/不只/不但 'not only': not negations
-    "zh": re.compile(r"(?:不(?![同断过错久少仅只但])|没|無|无(?!论)|非(?![常但])|未(?!来)|别(?![人的])|勿|莫)"),
+    "fr": re.compile(r"\b(?:faux|fausse\w*|erreur\w*|manqu\w*|échec\w*|rarement|im?possible\w*|in\w{5,})\b", re.I),
+    "zh": re.compile(r"未曾?改?变|不变|毫无|错|误|失败|缺|难以|很少|拒绝|避免|阻止"),
+}
+_DOUBLE_NEGATION = {
+    "en": re.compile(r"\b(?:not|never)\s+(?:un|in|im|dis)[a-z]{4,}|\b(?:not|never)\s+without\b|n['’]t\s+(?:un|in|im|dis)[a-z]{4,}", re.I),
+    "de": re.compile(r"\b(?:nicht|nie)\s+(?:un[a-zäöüß]{4,}|ohne)\b", re.I),
+    "fr": re.compile(r"\b(?:pas|non)\s+sans\b", re.I),
+    "zh": re.compile(r"不无|无不|莫不|未尝不|不得不|不能不|不会不|没有不"),
 }
 
 
-# "Not only X but Y": additive, but dropping it ("only X") reverses the sense, so its presence must agree too.
+# "Not only X but Y": additive, but dropping the "not" of it ("only X") reverses the sense, so a "not only" on
+# one side against a bare "only" on the other counts as a mismatch (a "not only" the other side simply
+# leaves out is style: 'It's about X' = 'Dies ist nicht nur X, sondern ...').
 _NOT_ONLY = {
-    "en": re.compile(r"\b(?:not|n['’]t)\s+(?:only|just|merely)\b", re.I),
+    "en": re.compile(r"(?:\bnot|n['’]t)\s+(?:only|just|merely)\b", re.I),
     "de": re.compile(r"\bnicht\s+(?:nur|bloß|allein)\b", re.I),
     "fr": re.compile(r"\bnon\s+seulement\b|\bpas\s+seulement\b", re.I),
     "zh": re.compile(r"不仅|不只|不但|不单"),
+}
+_ONLY = {
+    "en": re.compile(r"\b(?:only|merely)\b", re.I),
+    "de": re.compile(r"\b(?:nur|bloß)\b", re.I),
+    "fr": re.compile(r"\bseulement\b", re.I),
+    "zh": re.compile(r"(?<![不])(?:只|仅)"),
 }
 
 
@@ -517,40 +587,69 @@ def not_only(text: str, lang: str) -> int:
     return 0 if rx is None else len(rx.findall(text))
 
 
+def _bare_only(text: str, lang: str) -> int:
+    rx = _ONLY.get(lang)
+    return 0 if rx is None else len(rx.findall(text)) - not_only(text, lang)
+
+
+def _without_double_negation(text: str, lang: str) -> str:
+    rx = _DOUBLE_NEGATION.get(lang)
+    return text if rx is None else rx.sub(" ", text)
+
+
 def negations(text: str, lang: str) -> int | None:
+    """Explicit negators in a text (double negations removed), None for a language without a list."""
     rx = _NEGATION.get(lang)
-    return None if rx is None else len(rx.findall(text))
+    return None if rx is None else len(rx.findall(_without_double_negation(text, lang)))
+
+
+def lexical_negations(text: str, lang: str) -> int:
+    """Words negative in themselves ('unchanged', 'meaningless', 'falsch', 未变, 毫无意义, 'mistake')."""
+    rx = _LEXICAL_NEGATION.get(lang)
+    return 0 if rx is None else len(rx.findall(_without_double_negation(text, lang)))
 
 
 class NegationAgreement(FidelityPart):
-    """Both sides negated, or neither: 1; same presence but a different count of negations: `count_mismatch`;
-    one side negated and the other not: `presence_mismatch`. A "not only" on one side only multiplies by
-    `count_mismatch` as well. NaN for a language without a negation list."""
+    """Explicit negation on both sides or on neither: 1 (a different count: `count_mismatch`). On one side
+    only: `lexical_mismatch` when the other side has a lexically negative word (the negation moved into a
+    word), else `presence_mismatch` and the `negation-mismatch` flag. A "not only" on one side against a
+    bare "only" on the other multiplies by `count_mismatch`. NaN for a language without a negation list."""
 
     name = "negation-agreement"
     short = "neg"
-    version = "3"
+    version = "4"
 
-    def __init__(self, count_mismatch: float = 0.7, presence_mismatch: float = 0.25):
-        self.count_mismatch, self.presence_mismatch = count_mismatch, presence_mismatch
+    def __init__(self, count_mismatch: float = 0.7, lexical_mismatch: float = 0.8, presence_mismatch: float = 0.25):
+        self.count_mismatch, self.lexical_mismatch = count_mismatch, lexical_mismatch
+        self.presence_mismatch = presence_mismatch
 
     def signature_fields(self, src_lang, tgt_lang):
-        return (f"markers+affixes+not-only:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}"
-                f"|presence{self.presence_mismatch}")
+        return (f"explicit+lexical+double+not-only:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}"
+                f"|lexical{self.lexical_mismatch}|presence{self.presence_mismatch}")
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.src_lang in _NEGATION and pairs.tgt_lang in _NEGATION
 
     def score(self, pairs: Pairs) -> PartResult:
-        out = np.empty(len(pairs))
-        counts = np.empty((len(pairs), 2))
+        n = len(pairs)
+        out = np.empty(n)
+        counts = np.empty((n, 2))
+        flags: list[list[str]] = [[] for _ in range(n)]
         for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
             a, b = negations(s, pairs.src_lang), negations(t, pairs.tgt_lang)
             counts[i] = a, b
-            out[i] = 1.0 if a == b else self.count_mismatch if (a > 0) == (b > 0) else self.presence_mismatch
-            if (not_only(s, pairs.src_lang) > 0) != (not_only(t, pairs.tgt_lang) > 0):
+            if a == b:
+                out[i] = 1.0
+            elif (a > 0) == (b > 0):
+                out[i] = self.count_mismatch
+            elif lexical_negations(t if a else s, pairs.tgt_lang if a else pairs.src_lang):
+                out[i] = self.lexical_mismatch
+            else:
+                out[i] = self.presence_mismatch
+                flags[i].append("negation-mismatch")
+            ns, nt = not_only(s, pairs.src_lang) > 0, not_only(t, pairs.tgt_lang) > 0
+            if ns != nt and _bare_only(t if ns else s, pairs.tgt_lang if ns else pairs.src_lang) > 0:
                 out[i] *= self.count_mismatch
-        flags = [["negation-mismatch"] if (a > 0) != (b > 0) else [] for a, b in counts]
         return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]}, flags)
 
 

@@ -14,6 +14,7 @@ from aligner.fidelity_parts import (
     NegationAgreement,
     Pairs,
     neighbour_mean,
+    lexical_negations,
     negations,
     numbers,
 )
@@ -53,13 +54,40 @@ def test_negation_markers_and_agreement():
     assert negations("Runway is not an AI company.", "en") == 1
     assert negations("Runway ist kein KI-Unternehmen.", "de") == 1
     assert negations("Runway 不是一家 AI 公司。", "zh") == 1
-    # 'not only' is additive in every language; affixal negation counts
+    # 'not only' is additive in every language (also as "didn't just"); double negation is positive
     assert negations("Die Kamera hat nicht nur die Fotografie geschaffen", "de") == 0
     assert negations("相机不仅创造了摄影", "zh") == 0
-    assert negations("a vision that remains largely unchanged", "en") == 1
+    assert negations("The camera didn't just create photography", "en") == 0
+    assert negations("Das ist nicht unwichtig und nicht ohne Risiko.", "de") == 0
+    assert negations("我们不得不倒推回去。", "zh") == 0
+    # negation inside a word is lexical, not explicit
+    assert negations("a vision that remains largely unchanged", "en") == 0
+    assert lexical_negations("a vision that remains largely unchanged", "en") == 1
+    assert lexical_negations("基本模式仍然未变", "zh") == 1 and negations("基本模式仍然未变", "zh") == 0
+    assert lexical_negations("Sie liegen falsch.", "de") == 1
     part = NegationAgreement()
     res = part.score(_pairs(["Runway is not an AI company."] * 2, ["Runway ist kein KI-Unternehmen.", "Runway ist ein KI-Unternehmen."]))
-    assert res.scores[0] == 1.0 and res.scores[1] < 0.5
+    assert res.scores[0] == 1.0 and res.scores[1] < 0.5 and res.flags[1] == ["negation-mismatch"]
+
+
+def test_negation_moved_into_a_word_is_no_mismatch():
+    """Sound renderings that move the negation between the clause and a word (false alarms of a marker
+    count): 'It's not' = 'Sie liegen falsch', 'remained' = 仍然未变; 'not only' added for style."""
+    part = NegationAgreement()
+    res = part.score(_pairs(
+        ["The mistake many make is seeing AI as the end goal. It's not.",
+         "That is the foundation. It's about reimagining media.",
+         "It's only the beginning."],
+        ["Viele Menschen betrachten KI fälschlicherweise als das Ziel. Sie liegen falsch.",
+         "Dies ist nicht nur die Grundlage, sondern definiert Medien neu.",
+         "Es ist nicht nur der Anfang."],
+    ))
+    assert res.scores[0] >= 0.8 and res.flags[0] == []
+    assert res.scores[1] == 1.0
+    assert res.scores[2] < 1.0  # 'only' against 'not only' reverses the sense
+    zh = part.score(_pairs(["the fundamental pattern remained: someone creates, others consume."],
+                           ["基本模式仍然未变：有人创作，其他人消费。"], "en", "zh"))
+    assert zh.scores[0] == 1.0 and zh.flags[0] == []
 
 
 def test_mood_agreement():
@@ -159,4 +187,11 @@ def test_clause_coverage_finds_the_dropped_clause():
     )
     res = ClauseCoverage().score(pairs)
     assert res.scores[0] > 0.8 and res.scores[1] < 0.5
-    assert np.isnan(res.scores[2])  # one clause: left to the embedding margin
+    assert np.isnan(res.scores[2])  # one clause on both sides: left to the embedding margin
+    # the other direction: a clause the target adds (a translator's note merged into the link)
+    added = ClauseCoverage().score(scorer.pairs(
+        ["Runway is a media company.", "Runway is a media company."],
+        ["Runway ist ein Medienunternehmen.",
+         "Runway ist ein Medienunternehmen; die Daguerreotypie wurde 1839 in Frankreich erfunden."],
+    ))
+    assert np.isnan(added.scores[0]) and added.scores[1] < 0.5
