@@ -6,7 +6,9 @@ links down, where a link is only added when the component it makes stays a sound
 
 - *majority on additions*: an edge sentence of a link (say de 26 in en 19 ~ de 25+26) that the third
   document leaves without counterpart while confirming the rest of the link (zh 19 ~ de 25, de 26 null) is
-  taken out of the link: two pairs out of three call it an addition;
+  taken out of the link: two pairs out of three call it an addition. Unless the link's other side also
+  holds a sentence of the third document that the same pair left alone (en 8 and zh 8 both null in en-zh,
+  both inside de 15's links): those two are counterparts that pair missed, and stay;
 - *agreement first*: a link is `supported` when the third document confirms it (its two sides have a common
   partner there), `contradicted` when the third document pairs its two sides with different sentences, and
   neutral when the third pair has nothing to say. Supported links go first, then by confidence;
@@ -190,8 +192,13 @@ def merge_pairs(doc_ids: Sequence[str], sizes: Sequence[int], pairs: Sequence[Pa
                 while len(side) > 1:
                     for pos in (0, -1):
                         x, rest = side[pos], (side[1:] if pos == 0 else side[:-1])
+                        via_other = linked_in(other, sides[other], c)
                         if (x in covered.get((doc, c), ()) and not partner.get((doc, x, c))
-                                and linked_in(doc, rest, c) & linked_in(other, sides[other], c)):
+                                and linked_in(doc, rest, c) & via_other
+                                # unless the other side's link also holds a sentence of c that the doc-c pair
+                                # left alone: then x and it are each other's counterparts that pair missed
+                                and not any(y in covered.get((c, doc), ()) and not partner.get((c, y, doc))
+                                            for y in via_other)):
                             side.remove(x)
                             stats.trimmed += 1
                             break

@@ -89,3 +89,16 @@ def test_a_sentence_two_pairs_leave_out_is_trimmed_from_the_third_pairs_link():
     # without a third document to confirm, the link stays whole
     alone = merge_pairs(DOCS, [2, 2, 3], pairs[1:2])
     assert as_sets(alone)[0] == {"en": (0,), "de": (0, 1)}
+
+
+def test_two_sentences_one_pair_missed_stay_in_the_unit_the_other_pairs_agree_on():
+    # en 1 and zh 1 translate each other, but en-zh left both alone; en-de and zh-de put them with de 1
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (2, 2)]) + (Link((1,), ()), Link((), (1,)))),
+        PairLinks("en", "de", (Link((0,), (0,), 0.9), Link((1, 2), (1,), 0.9))),
+        PairLinks("zh", "de", (Link((0,), (0,), 0.9), Link((1, 2), (1,), 0.9))),
+    ]
+    stats = MergeStats()
+    units = merge_pairs(DOCS, [3, 3, 2], pairs, stats=stats)
+    assert as_sets(units) == [{"en": (0,), "zh": (0,), "de": (0,)}, {"en": (1, 2), "zh": (1, 2), "de": (1,)}]
+    assert stats.trimmed == 0
