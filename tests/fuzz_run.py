@@ -299,10 +299,20 @@ def fuzz(targets: list[str], seconds: float, seed: int, slow: float) -> int:
     return 1 if signatures else 0
 
 
-def fuzz_atheris(target: str, slow: float) -> None:  # pragma: no cover - hand-run only
+def fuzz_atheris(target: str, seconds: float, slow: float) -> None:  # pragma: no cover - hand-run only
+    """Coverage-guided (libFuzzer through atheris): the readers' modules are instrumented, the seed inputs and
+    the saved findings are the starting corpus, and new findings are saved like the random mutator's."""
     import atheris
 
+    with atheris.instrument_imports(include=["corpus"]):
+        import corpus.markdown  # noqa: F401
+        import corpus.reader  # noqa: F401
+        import corpus.segment  # noqa: F401
+        import corpus.tmx  # noqa: F401
     workdir = Path(tempfile.mkdtemp())
+    seeds = Path(tempfile.mkdtemp())
+    for k, data in enumerate(seed_inputs(target) + [p.read_bytes() for p in (FUZZ_DIR / target).glob("*")]):
+        (seeds / f"seed{k}").write_bytes(data)
 
     def one(data: bytes) -> None:
         finding = check_one(target, data, workdir, slow)
@@ -311,7 +321,8 @@ def fuzz_atheris(target: str, slow: float) -> None:  # pragma: no cover - hand-r
             print(f"{finding[0]}: {finding[1]} -> {path}", flush=True)
             raise RuntimeError(finding[1])
 
-    atheris.Setup([sys.argv[0], *[str(p) for p in (FUZZ_DIR / target).glob("*")]], one)
+    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-max_len=65536", "-rss_limit_mb=4096",
+                   str(seeds)], one)
     atheris.Fuzz()
 
 
@@ -325,7 +336,7 @@ def main() -> int:
     args = parser.parse_args()
     targets = list(TARGETS) if args.target == "all" else [args.target]
     if args.atheris:
-        fuzz_atheris(targets[0], args.slow)
+        fuzz_atheris(targets[0], args.seconds, args.slow)
         return 0
     return fuzz(targets, args.seconds, args.seed, args.slow)
 
