@@ -251,37 +251,63 @@ def bracket_flags(src: str, tgt: str) -> list[str]:
 def inconsistent_terms(pairs: Pairs, min_units: int = 3) -> list[list[str]]:
     """Flag pairs where a source term seen in >= `min_units` pairs is rendered (per the dictionary) by a word
     other than its usual rendering in the document ('AI' as 'KI' in most units, 'künstliche Intelligenz' in
-    one). Renderings compare by their first five letters, so inflection does not count as a difference."""
+    one). Only content words the dictionary knows count as terms (a name copied as is has no entry), and a
+    rendering differs from the usual one only when it is no variant of it: not the same word inflected
+    (same first five letters), not a compound containing it (表达形式 / 形式), not a near-synonym (two
+    or more English pivots in common: 'Grundlage' and 'Fundament' for 基础 are both 'foundation' and
+    'basis'; 'Tool' and 'Werkzeug' share only 'tool', and a glossary would pick one)."""
     d = pairs.dictionary
-    renderings: dict[str, list[tuple[int, set[str]]]] = defaultdict(list)
+    uses: dict[str, list[tuple[int, dict[str, frozenset]]]] = defaultdict(list)
+    term_ids: dict[str, frozenset] = {}
     for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
         tgt_words = []
         for tok in d.tokens(t, pairs.tgt_lang):
             ids = d.word_pivots(tok, pairs.tgt_lang)
             if ids:
-                tgt_words.append((tok.casefold()[:5], ids))
+                tgt_words.append((tok.casefold(), ids))
         seen_terms = set()
         for tok in d.tokens(s, pairs.src_lang):
-            ids = d.word_pivots(tok, pairs.src_lang)
             term = tok.casefold()
-            if not ids or term in seen_terms or len(term) < 2:
+            ids = d.word_pivots(tok, pairs.src_lang)
+            if not ids or term in seen_terms or len(term) < 2 or not _known_word(d, tok, pairs.src_lang):
                 continue
             seen_terms.add(term)
-            rendered = {key for key, tids in tgt_words if not ids.isdisjoint(tids)}
+            rendered = {w: tids for w, tids in tgt_words if not ids.isdisjoint(tids)}
             if rendered:
-                renderings[term].append((i, rendered))
+                uses[term].append((i, rendered))
+                term_ids[term] = ids
     out: list[list[str]] = [[] for _ in range(len(pairs))]
-    for term, uses in renderings.items():
-        if len(uses) < min_units:
+    for term, term_uses in uses.items():
+        if len(term_uses) < min_units:
             continue
-        counts = Counter(key for _, keys in uses for key in keys)
-        usual, freq = counts.most_common(1)[0]
-        if freq < max(2, 0.6 * len(uses)) or term[:5] == usual:
+        pivots_of = {w: ids for _, rendered in term_uses for w, ids in rendered.items()}
+
+        def variant(a: str, b: str) -> bool:
+            return (a[:5] == b[:5] or a in b or b in a
+                    or len((pivots_of[a] & pivots_of[b]) - _surface_ids(d, a, b)) >= 2)
+
+        counts = Counter(w for _, rendered in term_uses for w in rendered)
+        usual = max(counts, key=lambda w: (sum(1 for _, r in term_uses if any(variant(w, x) for x in r)), counts[w]))
+        agreeing = sum(1 for _, r in term_uses if any(variant(usual, x) for x in r))
+        if agreeing < max(2, 0.6 * len(term_uses)) or term[:5] == usual[:5]:
             continue  # no settled rendering, or the term is copied as is (a name)
-        for i, keys in uses:
-            if usual not in keys and "inconsistent-term" not in out[i]:
+        for i, rendered in term_uses:
+            if not any(variant(usual, x) for x in rendered) and "inconsistent-term" not in out[i]:
                 out[i].append("inconsistent-term")
     return out
+
+
+def _known_word(d, token: str, lang: str) -> bool:
+    """A word with a dictionary entry of its own (English words are their own entries)."""
+    if lang == "en":
+        return token.isalpha()
+    lexicon = d.lexicons.get(lang)
+    return lexicon is not None and bool(lexicon.get(token.casefold()) or lexicon.get(token))
+
+
+def _surface_ids(d, *words: str) -> frozenset:
+    """The pivot ids that stand for the surface form of words (shared by copies, not by meaning)."""
+    return frozenset(d._pivot_id("=" + w) for w in words)
 
 
 # ---------------------------------------------------------------- the units table

@@ -195,3 +195,18 @@ def test_clause_coverage_finds_the_dropped_clause():
          "Runway ist ein Medienunternehmen; die Daguerreotypie wurde 1839 in Frankreich erfunden."],
     ))
     assert np.isnan(added.scores[0]) and added.scores[1] < 0.5
+
+
+def test_inconsistent_term_only_for_a_different_word():
+    from aligner.fidelity import inconsistent_terms
+
+    scorer = FidelityScorer("en", "de", use_embeddings=False)
+    if scorer.dictionary is None:
+        pytest.skip("Ding de-en not installed")
+    src = ["The tool is new.", "We use the tool every day.", "The tool changes media.", "The tool is everywhere."]
+    other_word = ["Das Werkzeug ist neu.", "Wir nutzen das Werkzeug jeden Tag.", "Das Werkzeug verändert Medien.",
+                  "Das Tool ist überall."]
+    assert inconsistent_terms(scorer.pairs(src, other_word)) == [[], [], [], ["inconsistent-term"]]
+    # inflected forms and a compound holding the usual rendering are the same term
+    inflected = other_word[:3] + ["Die Werkzeuge und Werkzeugkästen sind überall."]
+    assert inconsistent_terms(scorer.pairs(src, inflected)) == [[], [], [], []]
