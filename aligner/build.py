@@ -96,7 +96,7 @@ class BuildResult:
 def read_presegmented(folder: Path, files: list[Path] | None = None) -> list[PresegmentedDocument]:
     from corpus.langid import identify
     from corpus.normalize import is_traditional
-    from corpus.reader import read_text
+    from corpus.reader import read_text, unique_ids
 
     files = files if files is not None else sorted(
         f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in (".txt", ".md")
@@ -112,7 +112,7 @@ def read_presegmented(folder: Path, files: list[Path] | None = None) -> list[Pre
         lang = identify(" ".join(lines[:200]))
         script = ("Hant" if is_traditional(text) else "Hans") if lang == "zh" else ""
         docs.append(PresegmentedDocument(f.stem, str(f), lang, script, lines))
-    return docs
+    return unique_ids(docs, folder)
 
 
 def read_corpus_folder(folder: str | Path, presegmented: bool = False, files: list[Path] | None = None) -> list:
@@ -122,9 +122,9 @@ def read_corpus_folder(folder: str | Path, presegmented: bool = False, files: li
         raise CorpusError("no such folder" if not root.exists() else "not a folder", root)
     if presegmented:
         return read_presegmented(root, files)
-    from corpus.reader import read_documents, read_folder
+    from corpus.reader import read_documents, read_folder, unique_ids
 
-    return read_folder(root) if files is None else [d for f in files for d in read_documents(f)]
+    return read_folder(root) if files is None else unique_ids([d for f in files for d in read_documents(f)], root)
 
 
 # ---- one document group: the unit of work ----------------------------------------------------------------

@@ -363,4 +363,18 @@ def read_folder(folder: str | os.PathLike) -> list[Document]:
     documents: list[Document] = []
     for f in files:
         documents.extend(read_documents(f))
+    return unique_ids(documents, root)
+
+
+def unique_ids(documents: list, root: str | os.PathLike) -> list:
+    """Ids come from file stems; where documents of two files share one (a/intro.txt and b/intro.txt, or
+    intro.txt and intro.md), those are named by their file's path under `root` instead (`a/intro.txt`, plus
+    the `.lang` of a split file), so that no document hides another. Works on anything with `id` and `path`."""
+    from collections import Counter
+
+    counts = Counter(d.id for d in documents)
+    for d in documents:
+        if counts[d.id] > 1:
+            path = Path(d.path)
+            d.id = path.relative_to(root).as_posix() + d.id[len(path.stem):]
     return documents

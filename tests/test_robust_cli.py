@@ -317,6 +317,38 @@ def test_build_of_one_sentence_documents(inputs, monkeypatch, capsys):
     assert units.height + unaligned.height >= 2
 
 
+def test_documents_with_the_same_file_name_never_hide_each_other(tmp_path):
+    """a/intro.txt and b/intro.txt (and intro.txt beside intro.md): ids come from file names, and a repeated
+    one made the build keep only one of the documents, silently."""
+    from aligner.build import read_corpus_folder
+
+    for rel, text in {"a/intro.txt": EN, "b/intro.txt": DE, "c/intro.txt": FR, "c/intro.md": FR,
+                      "d/letter.txt": EN + "\n---\n\n" + DE}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    for presegmented in (False, True):
+        docs = read_corpus_folder(tmp_path, presegmented)
+        ids = [d.id for d in docs]
+        assert len(ids) == len(set(ids)), ids
+        assert {"a/intro.txt", "b/intro.txt", "c/intro.txt", "c/intro.md"} <= set(ids)
+    assert {"letter.en", "letter.de"} <= {d.id for d in read_corpus_folder(tmp_path)}
+
+
+def test_build_keeps_both_same_named_documents(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "in"
+    for rel, text in {"en/intro.txt": EN, "texts/intro.txt": DE}.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    code, out, err = run_in_process(["build", str(folder), "--out", str(tmp_path / "out"), "--no-fidelity"],
+                                    monkeypatch, capsys)
+    assert code == 0, err
+    from corpus.table import read_parquet
+
+    units = read_parquet(tmp_path / "out" / "corpus.parquet")
+    assert sorted(units.get_column("lang").unique().to_list()) == ["de", "en"]
+    assert units.get_column("unit_id").n_unique() == 5
+
+
 def test_align_presegmented_blank_lines_keep_line_numbers_or_are_refused(inputs, monkeypatch, capsys, tmp_path):
     """Sentence numbers of a presegmented file are its line numbers (gold links count lines): blank lines must
     not shift them silently."""
