@@ -96,6 +96,7 @@ class BuildResult:
 def read_presegmented(folder: Path, files: list[Path] | None = None) -> list[PresegmentedDocument]:
     from corpus.langid import identify
     from corpus.normalize import is_traditional
+    from aligner.align import MAX_SENTENCE_CHARS
     from corpus.reader import read_text, unique_ids
 
     files = files if files is not None else sorted(
@@ -109,6 +110,10 @@ def read_presegmented(folder: Path, files: list[Path] | None = None) -> list[Pre
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         if not lines:
             continue
+        longest = max(lines, key=len)
+        if len(longest) > MAX_SENTENCE_CHARS:  # a wrong file, not one sentence per line (as in corpus align)
+            raise CorpusError(f"a line has {len(longest):,} characters: not one sentence per line "
+                              f"(at most {MAX_SENTENCE_CHARS:,})", f)
         lang = identify(" ".join(lines[:200]))
         script = ("Hant" if is_traditional(text) else "Hans") if lang == "zh" else ""
         docs.append(PresegmentedDocument(f.stem, str(f), lang, script, lines))

@@ -317,6 +317,16 @@ def test_build_of_one_sentence_documents(inputs, monkeypatch, capsys):
     assert units.height + unaligned.height >= 2
 
 
+def test_build_presegmented_refuses_a_megabyte_line(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "en.txt").write_text("The meeting was long.\n", encoding="utf-8")
+    (folder / "de.txt").write_text("Die Sitzung dauerte lange " * 40000, encoding="utf-8")
+    code, out, err = run_in_process(["build", str(folder), "--presegmented", "--out", str(tmp_path / "out")],
+                                    monkeypatch, capsys)
+    assert_one_line_error(code, err, folder / "de.txt", r"characters.*not one sentence per line")
+
+
 def test_documents_with_the_same_file_name_never_hide_each_other(tmp_path):
     """a/intro.txt and b/intro.txt (and intro.txt beside intro.md): ids come from file names, and a repeated
     one made the build keep only one of the documents, silently."""
