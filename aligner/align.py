@@ -225,15 +225,18 @@ class Aligner:
         return Alignment(links, self.signature, self.src, self.tgt, self.src_lang, self.tgt_lang, sims)
 
     def _link_scores(self, pair, band, kinds):
-        return self._combine(band, kinds, self._feature_scores(pair, band, kinds))
+        # one feature's evidence at a time, so that only one set of band arrays is alive besides the sum
+        return self._combine(band, kinds, ((f.name, f.scores(pair, band, kinds)) for f in self.features))
 
     def _feature_scores(self, pair, band, kinds) -> dict[str, dict]:
+        """All features' evidence kept apart (for tuning: combine them many times with other weights)."""
         return {f.name: f.scores(pair, band, kinds) for f in self.features}
 
-    def _combine(self, band, kinds, evidence: dict[str, dict]):
-        """Link scores from the features' evidence: the weighted sum; a null link costs `null_cost`."""
+    def _combine(self, band, kinds, evidence):
+        """Link scores from the features' evidence ({name: {kind: array}} or (name, {kind: array}) pairs):
+        the weighted sum; a null link costs `null_cost`."""
         quality = {k: np.zeros((band.n + 1, band.width)) for k in kinds if k[0] and k[1]}
-        for name, by_kind in evidence.items():
+        for name, by_kind in evidence.items() if isinstance(evidence, dict) else evidence:
             weight = self.weights.get(name, 1.0)
             for kind, values in by_kind.items():
                 quality[kind] += weight * values
