@@ -555,11 +555,11 @@ _LEXICAL_NEGATION = {
         re.I,
     ),
     "fr": re.compile(r"\b(?:faux|fausse\w*|erreur\w*|manqu\w*|échec\w*|rarement|im?possible\w*|in\w{5,})\b", re.I),
-    "zh": re.compile(r"未曾?改?变|不变|毫无|错|误|失败|缺|难以|很少|拒绝|避免|阻止"),
+    "zh": re.compile(r"未曾?改?变|不变|毫无|错误|错|误|失败|缺乏|缺|难以|很少|拒绝|避免|阻止"),
 }
 _DOUBLE_NEGATION = {
-    "en": re.compile(r"\b(?:not|never)\s+(?:un|in|im|dis)[a-z]{4,}|\b(?:not|never)\s+without\b|n['’]t\s+(?:un|in|im|dis)[a-z]{4,}", re.I),
-    "de": re.compile(r"\b(?:nicht|nie)\s+(?:un[a-zäöüß]{4,}|ohne)\b", re.I),
+    "en": re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:un(?!der|i[tvqo]|til)|in(?!to|side|stead)|im|dis)[a-z]{4,}|without)\b", re.I),
+    "de": re.compile(r"\b(?:nicht|nie)\s+(?:un(?!ter|s[er]|iv|gefähr)[a-zäöüß]{4,}|ohne)\b", re.I),
     "fr": re.compile(r"\b(?:pas|non)\s+sans\b", re.I),
     "zh": re.compile(r"不无|无不|莫不|未尝不|不得不|不能不|不会不|没有不"),
 }
@@ -612,20 +612,22 @@ def lexical_negations(text: str, lang: str) -> int:
 class NegationAgreement(FidelityPart):
     """Explicit negation on both sides or on neither: 1 (a different count: `count_mismatch`). On one side
     only: `lexical_mismatch` when the other side has a lexically negative word (the negation moved into a
-    word), else `presence_mismatch` and the `negation-mismatch` flag. A "not only" on one side against a
-    bare "only" on the other multiplies by `count_mismatch`. NaN for a language without a negation list."""
+    word: it has more lexically negative words than the explicit side), else `presence_mismatch` and the
+    `negation-mismatch` flag. A "not only" on one side against a bare "only" on the other (the sense
+    reversed) multiplies by `only_mismatch` and is flagged too. NaN for a language without a negation list."""
 
     name = "negation-agreement"
     short = "neg"
-    version = "4"
+    version = "5"
 
-    def __init__(self, count_mismatch: float = 0.7, lexical_mismatch: float = 0.8, presence_mismatch: float = 0.25):
+    def __init__(self, count_mismatch: float = 0.7, lexical_mismatch: float = 0.8, presence_mismatch: float = 0.25,
+                 only_mismatch: float = 0.4):
         self.count_mismatch, self.lexical_mismatch = count_mismatch, lexical_mismatch
-        self.presence_mismatch = presence_mismatch
+        self.presence_mismatch, self.only_mismatch = presence_mismatch, only_mismatch
 
     def signature_fields(self, src_lang, tgt_lang):
         return (f"explicit+lexical+double+not-only:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}"
-                f"|lexical{self.lexical_mismatch}|presence{self.presence_mismatch}")
+                f"|lexical{self.lexical_mismatch}|presence{self.presence_mismatch}|only{self.only_mismatch}")
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.src_lang in _NEGATION and pairs.tgt_lang in _NEGATION
@@ -642,14 +644,18 @@ class NegationAgreement(FidelityPart):
                 out[i] = 1.0
             elif (a > 0) == (b > 0):
                 out[i] = self.count_mismatch
-            elif lexical_negations(t if a else s, pairs.tgt_lang if a else pairs.src_lang):
+            elif lexical_negations(t if a else s, pairs.tgt_lang if a else pairs.src_lang) > lexical_negations(
+                    s if a else t, pairs.src_lang if a else pairs.tgt_lang):
+                # the side without an explicit negator has a negative word more than the other: the
+                # negation moved into a word ('It's not' = 'Sie liegen falsch')
                 out[i] = self.lexical_mismatch
             else:
                 out[i] = self.presence_mismatch
                 flags[i].append("negation-mismatch")
             ns, nt = not_only(s, pairs.src_lang) > 0, not_only(t, pairs.tgt_lang) > 0
             if ns != nt and _bare_only(t if ns else s, pairs.tgt_lang if ns else pairs.src_lang) > 0:
-                out[i] *= self.count_mismatch
+                out[i] *= self.only_mismatch
+                flags[i].append("negation-mismatch")
         return PartResult(out, {"src_negations": counts[:, 0], "tgt_negations": counts[:, 1]}, flags)
 
 

@@ -60,6 +60,7 @@ def test_negation_markers_and_agreement():
     assert negations("The camera didn't just create photography", "en") == 0
     assert negations("Das ist nicht unwichtig und nicht ohne Risiko.", "de") == 0
     assert negations("我们不得不倒推回去。", "zh") == 0
+    assert negations("Ich vergleiche nicht unsere Arbeit mit einer Kamera.", "de") == 1  # 'unsere' is no un- word
     # negation inside a word is lexical, not explicit
     assert negations("a vision that remains largely unchanged", "en") == 0
     assert lexical_negations("a vision that remains largely unchanged", "en") == 1
