@@ -365,6 +365,16 @@ def write_csv(results: list[Result], path: Path) -> None:
             w.writerow(row_cells(r))
 
 
+def markdown_table(rows: list[list[str]], title: str) -> str:
+    """The table as Markdown, for README.md."""
+    def esc(cell: str) -> str:
+        return cell.replace("|", "\\|")
+
+    lines = [f"*{title}*", "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def plot_scaling(points: list[dict], path: Path) -> None:
     import matplotlib
 
@@ -480,6 +490,9 @@ def main(argv: list[str] | None = None) -> int:
              f"load average {load_before[0]:.1f} -> {load_after[0]:.1f} (python -m aligner.bench)")
     print_table(results, title)
     write_csv(results, args.out / "bench.csv")
+    from corpus.atomic import write_text_atomic
+
+    write_text_atomic(args.out / "bench.md", markdown_table([row_cells(r) for r in results], title))
     if scaling:
         from corpus.atomic import atomic_open
 
@@ -493,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
                           for s in (r.scores, r.merged) if s is not None)
     for sig in [*signatures, *evals]:
         print(f"signature: {sig}")
-    print(f"wrote {args.out / 'bench.csv'}" + (f", {args.out / 'scaling.png'}" if scaling else ""))
+    print(f"wrote {args.out / 'bench.csv'}, {args.out / 'bench.md'}" + (f", {args.out / 'scaling.png'}" if scaling else ""))
     return 0
 
 

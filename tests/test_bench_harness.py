@@ -46,5 +46,7 @@ def test_quick_run_writes_table_and_plot(tmp_path, capsys):
     assert len(gc_rows) == 2 and all(0 < float(r["strict F1"]) <= 1 for r in gc_rows)
     assert any(r["system"] == "Bertalign (published)" for r in rows)
     assert (tmp_path / "scaling.png").read_bytes()[:4] == b"\x89PNG"
+    md = (tmp_path / "bench.md").read_text(encoding="utf-8").splitlines()
+    assert md[2].startswith("| benchmark |") and len(md) == 4 + len(rows)
     out = capsys.readouterr().out
     assert "aligner:gale-church" in out and "eval:strict+lax" in out
