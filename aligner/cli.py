@@ -278,7 +278,9 @@ def build_cmd(
         result = build_corpus(folder, out, name, BuildOptions(presegmented=presegmented, fidelity=not no_fidelity),
                               progress=progress, executor=executor_for(workers, scheduler), resume=resume)
     print_summary(result, Console())
-    raise typer.Exit(report_build(result, tmx=tmx, table=table, console=console))
+    code = report_build(result, tmx=tmx, table=table, console=console)
+    if code:
+        sys.exit(code)
 
 
 # -- compare (owner: corpus/page.py, corpus/terminal.py)

@@ -220,7 +220,7 @@ class DaskExecutor:
             self.description = f"Dask scheduler {self.scheduler}"
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
             self.description = f"local Dask cluster of {workers} worker processes"
         try:
