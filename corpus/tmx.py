@@ -392,12 +392,15 @@ def _seg_text(seg: etree._Element) -> str:
 
 
 def _float(value: str | None) -> float | None:
+    """A confidence or fidelity prop: a number in [0, 1], else None. Other tools' files may hold `nan`,
+    `inf` or another scale, which the table's views (page colours, JSON) cannot take."""
     if value is None:
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return None
+    return number if 0.0 <= number <= 1.0 else None
 
 
 def _props_and_notes(elem: etree._Element) -> tuple[dict[str, str], list[str]]:

@@ -68,12 +68,27 @@ def _check_clean(exc: CorpusError, path: Path) -> None:
 
 
 def _tmx_target(path: Path) -> None:
+    """Read, then show what was read the ways the commands do: inspect's summary, compare's terminal table
+    and page (their views take whatever a foreign TMX held), and write it back as TMX."""
+    import io
+
+    from rich.console import Console
+
+    from corpus.inspect import run_inspect
+    from corpus.page import render_page
     from corpus.table import validate_units
-    from corpus.tmx import load_tmx
+    from corpus.terminal import print_units
+    from corpus.tmx import load_tmx, write_tmx
 
     doc = load_tmx(path)
     validate_units(doc.units)  # what the reader returns is a well-typed units table
     assert doc.tu_count >= doc.units.select("corpus", "unit_id").unique().height
+    console = Console(file=io.StringIO(), width=120)
+    run_inspect(path, console=console)
+    if doc.units.height:
+        print_units(doc.units, console=console, pager=False)
+        render_page(doc.units)
+        write_tmx(doc.units, path.with_suffix(".out.tmx"), include_single=True)
 
 
 def _document_target(path: Path) -> None:

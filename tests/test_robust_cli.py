@@ -327,6 +327,29 @@ def test_build_presegmented_refuses_a_megabyte_line(tmp_path, monkeypatch, capsy
     assert_one_line_error(code, err, folder / "de.txt", r"characters.*not one sentence per line")
 
 
+def test_foreign_tmx_with_nan_infinite_or_out_of_range_scores(tmp_path, monkeypatch, capsys):
+    """Another tool's TMX may say x-confidence "nan" or x-fidelity "inf" / "-3": the views (page JSON, colour
+    scale) crashed on them; such values are read as missing."""
+    path = tmp_path / "foreign.tmx"
+    path.write_text("<tmx version='1.4'><header/><body><tu tuid='x'><prop type='x-confidence'>nan</prop>"
+                    "<tuv xml:lang='en'><prop type='x-fidelity'>inf</prop><seg>A 5.</seg></tuv>"
+                    "<tuv xml:lang='de'><prop type='x-fidelity'>-3</prop><seg>B 6.</seg></tuv></tu>"
+                    "<tu><prop type='x-confidence'>0.75</prop><tuv xml:lang='en'><seg>C.</seg></tuv>"
+                    "<tuv xml:lang='de'><prop type='x-fidelity'>1e999</prop><seg>D.</seg></tuv></tu></body></tmx>",
+                    encoding="utf-8")
+    from corpus.tmx import read_tmx
+
+    units = read_tmx(path)
+    assert units.get_column("fidelity").null_count() == units.height
+    assert units.get_column("confidence").to_list() == [None, None, 0.75, 0.75]
+    for argv in (["compare", str(path)], ["compare", str(path), "--html", str(tmp_path / "p.html")],
+                 ["inspect", str(path)], ["compare", str(path), str(path), "--html", str(tmp_path / "two.html")]):
+        if argv[0] not in _commands():
+            continue
+        code, out, err = run_in_process(argv, monkeypatch, capsys)
+        assert code == 0, (argv, err)
+
+
 def test_documents_with_the_same_file_name_never_hide_each_other(tmp_path):
     """a/intro.txt and b/intro.txt (and intro.txt beside intro.md): ids come from file names, and a repeated
     one made the build keep only one of the documents, silently."""
