@@ -120,7 +120,7 @@ def run_norms(vectors: np.ndarray, size: int, memo: dict) -> np.ndarray:
     """(n+1,) lengths of the summed vectors of runs [i-size, i), computed once per size."""
     if size not in memo:
         sums = np.zeros((len(vectors) + 1, vectors.shape[1]), np.float32)
-        for t in range(size):
+        for t in range(size if size <= len(vectors) else 0):  # no run that long: all zero
             sums[size:] += vectors[t : len(vectors) - size + 1 + t]
         memo[size] = np.linalg.norm(sums, axis=1)
     return memo[size]

