@@ -294,7 +294,8 @@ class DocumentAligner:
                       f"(>= {self.strong_anchors}, or {self.short_share:.0%} of the shorter document)"
                       + (f", in {len(stretches)} ordered stretches" if len(stretches) > 1 else ""))
         elif anchors < self.min_anchors:
-            reason = f"only {anchors} mutual best matches in the best ordered stretch (< {self.min_anchors})"
+            reason = (f"only {anchors} mutual best match{'' if anchors == 1 else 'es'} in the best ordered "
+                      f"stretch (< {self.min_anchors})")
         else:
             reason = (f"{anchors} mutual best matches in order: fewer than {self.strong_anchors} and than "
                       f"{self.short_share:.0%} of the shorter document ({shorter} {unit})")
