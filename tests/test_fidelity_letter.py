@@ -43,11 +43,12 @@ def test_auc_on_hand_judged_and_corrupted_links(scored):
     auc_hand = roc_auc(hand["fidelity"], hand["label"])
     corr = scored.filter((pl.col("kind") != "alt") & ((pl.col("kind") != "hand") | ((pl.col("label") == 1) & ~pl.col("borderline"))))
     auc_corr = roc_auc(corr["fidelity"], corr["label"])
-    # regression guards under the measured all-links figures (0.836 / 0.960, see the benchmark report)
-    assert auc_hand >= 0.78
-    assert auc_corr >= 0.90
+    # regression guards under the measured figures on this set (hand .876, corruptions .961; the benchmark
+    # reports the held-out half separately); the acceptance goals are .85 and .95
+    assert auc_hand >= 0.85
+    assert auc_corr >= 0.94
     # every kind of corruption is caught better than chance, numbers almost always
-    for kind, floor in (("number", 0.95), ("clause", 0.75), ("negation", 0.8), ("swap", 0.95)):
+    for kind, floor in (("number", 0.95), ("clause", 0.85), ("negation", 0.9), ("swap", 0.95)):
         sub = corr.filter(pl.col("kind").is_in([kind, "hand"]))
         assert roc_auc(sub["fidelity"], sub["label"]) >= floor, kind
 

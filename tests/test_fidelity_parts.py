@@ -196,6 +196,14 @@ def test_clause_coverage_finds_the_dropped_clause():
          "Runway ist ein Medienunternehmen; die Daguerreotypie wurde 1839 in Frankreich erfunden."],
     ))
     assert np.isnan(added.scores[0]) and added.scores[1] < 0.5
+    # a short generic clause ('quite the opposite') resembles little in either language: measured against
+    # its own sentence it is rendered; a link that adds a whole sentence is not
+    zh = FidelityScorer("en", "zh")
+    res = ClauseCoverage().score(zh.pairs(
+        ["It's not because AI failed - quite the opposite.", "The infrastructure is laid. The foundation is built."],
+        ["这并不是因为 AI 失败了——恰恰相反。", "基础设施已经铺设，地基已经打好。现在到了最激动人心的部分：用它来创造有意义的内容。"],
+    ))
+    assert res.scores[0] > 0.7 and res.scores[1] < 0.3
 
 
 def test_inconsistent_term_only_for_a_different_word():
