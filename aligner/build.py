@@ -304,7 +304,8 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
         result.notes.append("no parallel documents found: no TMX, fidelity report or page written")
         result.files = files
         return
-    write_tmx(units, out / f"{name}.tmx")
+    order = list(dict.fromkeys(lang for group in result.groups for lang in group.langs))
+    write_tmx(units, out / f"{name}.tmx", langs=order)  # the groups' language order, not the table's
     files.append(out / f"{name}.tmx")
     pairs: list[tuple[str, str]] = []
     for group in result.groups:
@@ -318,7 +319,9 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
     if options.fidelity:
         from aligner.fidelity import fidelity_report
 
-        per_unit, per_doc = fidelity_report(units, embedder=options.embedder)
+        # the unaligned sentences let the report name omissions (title, date, copyright) and additions
+        # (a translator's note inside the translated stretch), which are in no unit
+        per_unit, per_doc = fidelity_report(units, embedder=options.embedder, unaligned=result.unaligned)
         write_parquet(per_unit, out / "fidelity.parquet")
         write_csv(per_unit, out / "fidelity.csv")
         write_csv(per_doc, out / "fidelity.documents.csv")
