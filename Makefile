@@ -5,9 +5,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DING   := /usr/share/trans/de-en
 
-.PHONY: setup align test bench clean system-deps
+.PHONY: setup align test bench clean system-deps caches
 
-setup: $(STAMP) system-deps
+setup: $(STAMP) system-deps caches
 
 # Reinstall only when the project's metadata changed: a second `make setup` takes well under a second.
 $(STAMP): pyproject.toml
@@ -24,6 +24,11 @@ system-deps:
 		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq trans-de-en >/dev/null 2>&1)) || \
 		echo "note: could not install trans-de-en; de-en dictionary features are off"; \
 	fi
+
+# Dictionaries and the language identifier are unpacked into the user's cache once, at setup, not inside the
+# first timed run.
+caches: $(STAMP) system-deps
+	@$(VENV)/bin/corpus prepare 2>/dev/null || echo "note: could not prepare the caches; the first run builds them"
 
 align: setup
 	$(VENV)/bin/corpus build seeds --out output --name valenzuela

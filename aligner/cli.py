@@ -361,6 +361,20 @@ def score_cmd(
         print(signature, file=sys.stderr)
 
 
+@app.command("prepare")
+def prepare_cmd() -> None:
+    """Build the offline caches (dictionaries, language identifier, Chinese word list) in the user's cache
+    folder, so that the first real run does not pay for them. `make setup` runs it; it is quick when warm."""
+    from aligner.dictionary import dictionary_status, load_dictionary, zh_tokens
+    from corpus.langid import identify
+
+    identify("Ein kurzer Satz.")
+    zh_tokens("预热分词")
+    for pair in (("zh", "en"), ("de", "en")):
+        load_dictionary(*pair)
+        typer.echo(f"{pair[0]}-{pair[1]}: {dictionary_status(*pair)}", err=True)
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")
