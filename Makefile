@@ -12,8 +12,10 @@ setup: $(STAMP) system-deps caches
 # Reinstall only when the project's metadata changed: a second `make setup` takes well under a second.
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@echo "installing into $(VENV) (log: $(VENV)/install.log)"
+	@($(PY) -m pip install --disable-pip-version-check --upgrade pip && \
+	  $(PY) -m pip install --disable-pip-version-check -e '.[test,bench]') > $(VENV)/install.log 2>&1 || \
+	  (tail -30 $(VENV)/install.log; exit 1)
 	@touch $(STAMP)
 
 # The de-en dictionary (Ding) is a Debian package; install it when we can, and carry on without it when we
