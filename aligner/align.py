@@ -1,10 +1,12 @@
 """Sentence alignment of two documents: `Aligner(src, tgt, src_lang, tgt_lang).align() -> Alignment`.
 
-How a link is scored: each feature gives evidence for "source run [i-a, i) translates target run [j-b, j)",
-the aligner adds them with its weights into a quality q, and the link scores (a + b) * (q - null_threshold).
-Null links (1-0, 0-1) score 0. So a link is made only where its quality beats the threshold, weighted by the
-sentences it covers: merging or splitting changes the score only through q, never through the link count,
-and unrelated text (an introduction the other side lacks) stays unaligned instead of being forced into links.
+How a link is scored (as Bertalign, plus features): each feature gives evidence for "source run [i-a, i)
+translates target run [j-b, j)"; a link scores the weighted sum of that evidence; a null link (1-0, 0-1)
+costs `null_cost` per sentence. The path maximises the total. The embedding margin keeps merges from being
+favoured (a merged run is compared with its own neighbours), the `members` feature makes every sentence of a
+merge match the other side, and the length feature falls steeply beyond a factor of two, so that text one
+side lacks (an introduction, captions) ends up in null links instead of being swallowed by a 1-4 link.
+After the search, links whose two sides do not match at all (cosine < `min_link_cos`) become nulls.
 
 Search: the band comes from `search.coarse_to_fine` over the sentence embeddings, then one DP over all link
 types with all features in that band (see `aligner.search`).

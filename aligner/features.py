@@ -149,9 +149,9 @@ class Feature:
 
 
 class EmbeddingMargin(Feature):
-    """Cosine of the two runs' summed embeddings minus their mean cosine with the sentences just outside
-    the other run (Bertalign's margin): a run that also matches its neighbours is no evidence, so neither
-    merging nor splitting is favoured. This is the only feature used on coarse levels of the search."""
+    """Cosine of the two runs' summed embeddings minus `neighbour_weight` times their mean cosine with the
+    sentences just outside the other run (Bertalign's margin, weight 1): a run that also matches its
+    neighbours is weaker evidence, so merging is not favoured. The only feature of the coarse levels."""
 
     name = "embedding"
     version = "2"
@@ -237,7 +237,8 @@ def text_length(text: str) -> int:
 
 class LengthRatio(Feature):
     """Bertalign's length agreement log2(1 + short / long) - 1, in [-1, 0], after scaling the source run by r,
-    the document's own ratio of target to source characters (so zh against en needs no table)."""
+    the document's own ratio of target to source characters (so zh against en needs no table); beyond a
+    factor of two it keeps falling with log2(short / long)."""
 
     name = "length"
     version = "2"
