@@ -298,7 +298,9 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
 
     csv(result.decisions, out / "documents.csv")
     csv(result.unaligned, out / "unaligned.csv")
-    write_parquet(units, out / f"{name}.parquet")
+    from aligner.distributed import write_units_parquet
+
+    write_units_parquet(units, out / f"{name}.parquet")  # a folder of Parquet files when very large
     files.append(out / f"{name}.parquet")
     if units.is_empty():
         result.notes.append("no parallel documents found: no TMX, fidelity report or page written")

@@ -294,19 +294,57 @@ def run_groups(tasks: Sequence[GroupTask], options, progress: Callable[[int, int
     return outcomes  # type: ignore[return-value]
 
 
+PARTITION_ROWS = 1_000_000  # units rows: above this the table is written as a folder of Parquet files
+
+
+def write_units_parquet(units: pl.DataFrame, path: Path, partition_rows: int = PARTITION_ROWS) -> None:
+    """The units table as one Parquet file, or, above `partition_rows` rows, as a folder of that name holding
+    `part-00000.parquet`, ... each of whole corpora (groups) in table order, about `partition_rows` rows
+    each: `polars.scan_parquet(path / "*.parquet")` reads it back as one table. Either form replaces the
+    other atomically enough: the new one is complete before the old one goes."""
+    import shutil
+    import tempfile
+
+    from corpus.table import write_parquet
+
+    if units.height <= partition_rows:
+        if path.is_dir():
+            shutil.rmtree(path)
+        write_parquet(units, path)
+        return
+    sizes = units.group_by("corpus", maintain_order=True).len()
+    part = ((sizes.get_column("len").cum_sum() - 1) // partition_rows).rank("dense").cast(pl.Int64) - 1
+    corpus_part = sizes.select("corpus", part.alias("_part"))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        for (k,), frame in units.join(corpus_part, on="corpus", how="left", maintain_order="left").group_by(
+                "_part", maintain_order=True):
+            frame.drop("_part").write_parquet(tmp / f"part-{k:05d}.parquet")
+        old = path.with_name(f".{path.name}.old")
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def report_build(result, tmx: Path | None = None, table: Path | None = None, console=None) -> int:
     """Write the extra outputs asked for (`--tmx FILE`, `--table FILE`), print one line per failed group and
     a summary on stderr; the exit code: 1 when a group failed, else 0."""
     from rich.console import Console
 
-    from corpus.table import write_parquet
     from corpus.tmx import write_tmx
 
     console = console or Console(stderr=True)
     if tmx is not None and not result.units.is_empty():
         write_tmx(result.units, tmx)
     if table is not None:
-        write_parquet(result.units, table)
+        write_units_parquet(result.units, table)
     for failure in result.failed:
         console.print(f"corpus: {failure}", markup=False, highlight=False, soft_wrap=True)
     if result.failed:

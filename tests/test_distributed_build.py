@@ -170,3 +170,21 @@ def test_processes_writing_one_embedding_cache_at_once_lose_nothing(tmp_path):
     assert found == [1000, 1000, 1000]
     cache = EmbeddingCache(path, "test-model")
     assert len(cache.get([cache.key(f"{w}-{b}-{k}") for w in range(3) for b in range(40) for k in range(25)])) == 3000
+
+
+def test_a_large_table_is_written_as_a_folder_of_whole_corpora(tmp_path):
+    from aligner.distributed import write_units_parquet
+    from corpus.table import units_frame
+
+    units = units_frame([{"corpus": f"c{c}", "unit_id": u, "lang": lang, "text": f"{c} {u} {lang}", "sent_ids": [u]}
+                         for c in range(7) for u in range(c + 3) for lang in ("en", "zh")])
+    path = tmp_path / "big.parquet"
+    write_units_parquet(units, path, partition_rows=20)
+    parts = sorted(path.iterdir())
+    assert [p.name for p in parts][:2] == ["part-00000.parquet", "part-00001.parquet"] and len(parts) > 2
+    corpora = [pl.read_parquet(p).get_column("corpus").unique().to_list() for p in parts]
+    assert sorted(c for cs in corpora for c in cs) == [f"c{c}" for c in range(7)]  # no corpus split
+    assert pl.read_parquet(path / "*.parquet").equals(units)
+    write_units_parquet(units, path)  # small again: one file in place of the folder
+    assert path.is_file() and pl.read_parquet(path).equals(units)
+    assert [p.name for p in tmp_path.iterdir()] == ["big.parquet"]
