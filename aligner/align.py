@@ -78,6 +78,8 @@ class Alignment:
         """The corpus units table (corpus.table): one unit per link, one row per language present."""
         from corpus.table import units_frame
 
+        scripts = {self.src_lang: _script(self.src_lang, self.src_sentences),
+                   self.tgt_lang: _script(self.tgt_lang, self.tgt_sentences)}
         rows = []
         for unit_id, link in enumerate(self.links):
             for lang, doc, ids, texts in (
@@ -86,7 +88,7 @@ class Alignment:
             ):
                 if ids:
                     rows.append({
-                        "corpus": corpus, "unit_id": unit_id, "lang": lang, "doc_id": doc,
+                        "corpus": corpus, "unit_id": unit_id, "lang": lang, "script": scripts[lang], "doc_id": doc,
                         "sent_ids": list(ids), "text": join_sentences([texts[k] for k in ids], lang),
                         "link": link.kind, "confidence": float(link.confidence),
                     })
@@ -96,6 +98,15 @@ class Alignment:
 # Longer "sentences" in a presegmented file mean the file is not one sentence per line (embedding a 1 MB
 # line takes minutes): refused with the line number.
 MAX_SENTENCE_CHARS = 20_000
+
+
+def _script(lang: str, sentences: list[str]) -> str:
+    """ISO 15924 script where the table wants one: Hans/Hant for Chinese (as corpus.reader decides it)."""
+    if lang != "zh":
+        return ""
+    from corpus.normalize import is_traditional
+
+    return "Hant" if is_traditional("".join(sentences)) else "Hans"
 
 
 def read_presegmented(path) -> tuple[list[str], list[int]]:

@@ -175,7 +175,7 @@ def align_cmd(
         if tmx is not None:
             from corpus.tmx import write_tmx
 
-            write_tmx(units, tmx)
+            write_tmx(units, tmx, srclang=codes[0])
 
 
 def _document_sentences(path: Path, lang: str) -> list[str]:

@@ -102,3 +102,9 @@ def test_sides_shorter_than_the_longest_link_type(n, m, embedder):
     alignment = Aligner((SRC * 2)[:n], (TGT * 2)[:m], "de", "fr", embedder=embedder).align()
     assert [s for l in alignment.links for s in l.src] == list(range(n))
     assert [t for l in alignment.links for t in l.tgt] == list(range(m))
+
+
+def test_units_table_marks_simplified_chinese(embedder):
+    alignment = Aligner(["The foundation is built."], ["基础已经打好。"], "en", "zh", embedder=embedder).align()
+    table = alignment.to_table("c", "a", "b")
+    assert dict(zip(table["lang"], table["script"])) == {"en": "", "zh": "Hans"}
