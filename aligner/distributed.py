@@ -191,6 +191,19 @@ class DaskExecutor:
     scheduler: str | None = None
     description: str = field(default="", init=False)
     worker_peak_mb: list[float] = field(default_factory=list, init=False)
+    _client: object = field(default=None, init=False, repr=False)
+
+    def connect(self) -> "DaskExecutor":
+        """Reach the scheduler now (before reading and comparing documents), not when the groups are ready."""
+        from distributed import Client
+
+        try:
+            self._client = Client(self.scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            from corpus.errors import CorpusError
+
+            raise CorpusError(f"cannot reach the Dask scheduler ({_one_line(exc)})", self.scheduler) from exc
+        return self
 
     def _workers_for(self, tasks: int) -> int:
         if self.workers is not None:
@@ -210,12 +223,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster, as_completed
 
         if self.scheduler:
-            try:
-                client = Client(self.scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                from corpus.errors import CorpusError
-
-                raise CorpusError(f"cannot reach the Dask scheduler ({_one_line(exc)})", self.scheduler) from exc
+            client, self._client = self._client or self.connect()._client, None
             cluster = None
             self.description = f"Dask scheduler {self.scheduler}"
         else:
@@ -246,7 +254,7 @@ def executor_for(workers: int | None = None, scheduler: str | None = None):
     """The executor the `build` options ask for: `--scheduler ADDRESS`, `--workers N` (0: in-process), or
     neither (in-process for small folders, a local cluster for big ones)."""
     if scheduler:
-        return DaskExecutor(scheduler=scheduler)
+        return DaskExecutor(scheduler=scheduler).connect()
     if workers == 0:
         return SerialExecutor()
     return DaskExecutor(workers=workers)
