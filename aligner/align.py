@@ -254,7 +254,7 @@ class Aligner:
     def _combine(self, band, kinds, evidence):
         """Link scores from the features' evidence ({name: {kind: array}} or (name, {kind: array}) pairs):
         the weighted sum; a null link costs `null_cost`."""
-        quality = {k: np.zeros((band.n + 1, band.width)) for k in kinds if k[0] and k[1]}
+        quality = {k: np.zeros((band.n + 1, band.width), np.float32) for k in kinds if k[0] and k[1]}
         for name, by_kind in evidence.items() if isinstance(evidence, dict) else evidence:
             weight = self.weights.get(name, 1.0)
             for kind, values in by_kind.items():
