@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -375,11 +376,24 @@ def prepare_cmd() -> None:
         typer.echo(f"{pair[0]}-{pair[1]}: {dictionary_status(*pair)}", err=True)
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings reach users as one line each, without the source location Python adds."""
+    print(f"corpus: warning: {message}", file=file or sys.stderr)
+
+
 def main() -> None:
     """Entry point of the `corpus` console script."""
     debug = "--debug" in sys.argv or os.environ.get("CORPUS_DEBUG")
+    if not debug:
+        warnings.showwarning = _one_line_warning
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click returns, not raises, the exit code of an interrupted run (Ctrl-C
+        # becomes Abort, then 130 here); commands themselves return None.
+        if isinstance(code, int) and code:
+            if code == 130:
+                print("corpus: interrupted", file=sys.stderr)
+            sys.exit(code)
     except CorpusError as exc:
         if debug:
             raise

@@ -50,8 +50,6 @@ def test_forbidden_characters_never_reach_the_tmx(dirty, monkeypatch, capsys):
     assert code == 0, err
 
 
-@pytest.mark.xfail(strict=True, reason="aligner/cli.py main(): Python's warning format reaches the user (the "
-                   "source file, line and code line of the warnings.warn call) instead of one 'corpus: warning:' line")
 def test_removed_characters_are_reported_in_one_line(dirty, tmp_path):
     """As the user sees it (installed script): the TmxWarning is one line saying what was removed."""
     if "align" not in _commands():
