@@ -131,21 +131,17 @@ def align_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from aligner.align import Aligner, read_presegmented
+    from aligner.align import Aligner
     from aligner.embed import Embedder
+    from aligner.inputs import read_side
     from aligner.links import format_links, write_links
     from corpus.atomic import check_writable
     from corpus.langid import language_code
 
     codes = language_code(src_lang), language_code(tgt_lang)
     check_writable(links_out, tmx, table)  # an unwritable output is refused before the work, not after it
-    if presegmented:
-        sides = [read_presegmented(path) for path in (src, tgt)]
-        for (lines, numbers), code, path in zip(sides, codes, (src, tgt)):
-            _check_language(lines, numbers, code, path)
-        sentences = [[lines[k] for k in numbers] for lines, numbers in sides]
-    else:
-        sentences = [_document_sentences(path, code) for path, code in zip((src, tgt), codes)]
+    sides = [read_side(path, code, presegmented) for path, code in zip((src, tgt), codes)]
+    sentences = [side.sentences for side in sides]
     names = [f.strip() for f in features.split(",") if f.strip()] if features is not None else None
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -161,7 +157,7 @@ def align_cmd(
                           embedder=Embedder(cache=not no_cache), progress=progress)
         alignment = aligner.align()
     if presegmented:
-        alignment = alignment.renumbered(sides[0][1], sides[1][1], sides[0][0], sides[1][0])
+        alignment = alignment.renumbered(sides[0].numbers, sides[1].numbers, sides[0].lines, sides[1].lines)
     print(alignment.signature, file=sys.stderr)
     if links_out is not None:
         write_links(alignment.links, links_out)
@@ -177,34 +173,6 @@ def align_cmd(
             from corpus.tmx import write_tmx
 
             write_tmx(units, tmx, srclang=codes[0])
-
-
-def _document_sentences(path: Path, lang: str) -> list[str]:
-    """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
-    from corpus.reader import read_documents
-
-    documents = read_documents(path)
-    chosen = [d for d in documents if d.lang == lang]
-    if not chosen:
-        found = ", ".join(sorted({d.lang for d in documents})) or "none"
-        raise CorpusError(f"no {lang} text in this file (languages found: {found})", path)
-    return [s for d in chosen for s in d.sentence_texts]
-
-
-def _check_language(lines: list[str], numbers: list[int], lang: str, path: Path) -> None:
-    """A presegmented file whose text is plainly in another language than the one given is a user error."""
-    from corpus.langid import rank
-
-    sample = " ".join(lines[k] for k in numbers[:200])
-    if len(sample) < 200:
-        return  # too little text to contradict the user
-    ranked = dict(rank(sample))
-    best = max(ranked, key=ranked.get, default=None)
-    # only a language the identifier knows can be contradicted (it may not know the user's)
-    if best and best != lang and ranked[best] > 0.99 and ranked.get(lang, 0.0) < 0.01 and (
-        lang in ranked or len(ranked) == 1
-    ):
-        raise CorpusError(f"the text is in {best}, not {lang} as the language option says", path)
 
 
 # -- inspect (owner: corpus/inspect.py, corpus/export.py, corpus/tmx.py)

@@ -16,20 +16,6 @@ DETAIL_COLUMNS = ("cosine", "margin", "src_coverage", "tgt_coverage", "length_z"
 FORMATS = ("csv", "table", "json")
 
 
-def read_sentences(path: Path, lang: str, presegmented: bool) -> list[str]:
-    """One sentence a line (`presegmented`), else the sentences of `lang` found in the file."""
-    from corpus.reader import read_documents, read_text
-
-    if presegmented:
-        text, _ = read_text(path)
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    chosen = [d for d in read_documents(path) if d.lang == lang]
-    if not chosen:
-        found = ", ".join(d.lang for d in read_documents(path))
-        raise CorpusError(f"no {lang} text in this file (found: {found})", path)
-    return [s for d in chosen for s in d.sentence_texts]
-
-
 def check_links(links, n_src: int, n_tgt: int, path: Path | None) -> None:
     for k, link in enumerate(links, 1):
         bad = [i for i in link.src if i >= n_src] + [j for j in link.tgt if j >= n_tgt]
@@ -75,20 +61,23 @@ def score_links(src_sents: list[str], tgt_sents: list[str], links, src_lang: str
 def score_files(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented: bool,
                 links_path: Path | None) -> tuple[pl.DataFrame, str]:
     """Score the links between two files (aligning them first when no links are given)."""
+    from aligner.inputs import read_side
     from aligner.links import read_links
     from corpus.langid import language_code
 
     src_lang, tgt_lang = language_code(src_lang), language_code(tgt_lang)
-    src_sents = read_sentences(src, src_lang, presegmented)
-    tgt_sents = read_sentences(tgt, tgt_lang, presegmented)
+    # one reader with `corpus align`: presegmented sentence numbers are line numbers in both commands
+    sides = [read_side(path, lang, presegmented) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
+    src_lines, tgt_lines = sides[0].lines, sides[1].lines
     if links_path is not None:
         links = read_links(links_path)
-        check_links(links, len(src_sents), len(tgt_sents), links_path)
+        check_links(links, len(src_lines), len(tgt_lines), links_path)
     else:
         from aligner.align import Aligner
 
-        links = Aligner(src_sents, tgt_sents, src_lang, tgt_lang).align().links
-    return score_links(src_sents, tgt_sents, links, src_lang, tgt_lang)
+        alignment = Aligner(sides[0].sentences, sides[1].sentences, src_lang, tgt_lang).align()
+        links = alignment.renumbered(sides[0].numbers, sides[1].numbers, src_lines, tgt_lines).links
+    return score_links(src_lines, tgt_lines, links, src_lang, tgt_lang)
 
 
 def render(df: pl.DataFrame, fmt: str, signature: str) -> str:
@@ -220,5 +209,4 @@ def is_tmx(path: Path) -> bool:
     return path.suffix.lower() == ".tmx"
 
 
-__all__ = ["score_files", "score_links", "score_tmx", "score_reference", "render", "write_output", "is_tmx",
-           "read_sentences"]
+__all__ = ["score_files", "score_links", "score_tmx", "score_reference", "render", "write_output", "is_tmx"]

@@ -430,9 +430,6 @@ def test_ctrl_c_exits_130_with_one_line(inputs, monkeypatch, capsys):
     assert (code, err.strip()) == (130, "corpus: interrupted")
 
 
-@pytest.mark.xfail(strict=True, reason="aligner/fidelity_run.py read_sentences: --presegmented drops blank lines "
-                   "and renumbers, while corpus align --presegmented numbers sentences by line; links from one "
-                   "then point at other sentences (or past the end) in the other")
 def test_score_presegmented_links_use_the_line_numbers_align_writes(tmp_path, monkeypatch, capsys):
     _require("score")
     src, tgt, links = tmp_path / "src.txt", tmp_path / "tgt.txt", tmp_path / "links.txt"
@@ -449,8 +446,6 @@ def test_score_presegmented_links_use_the_line_numbers_align_writes(tmp_path, mo
     assert [r["src"] for r in rows] == ["The council met on Monday.", "The mayor spoke about schools.", "They voted."]
 
 
-@pytest.mark.xfail(strict=True, reason="aligner/fidelity_run.py read_sentences: a presegmented target plainly in "
-                   "another language than --tgt-lang is scored, where corpus align refuses it (cli._check_language)")
 def test_score_presegmented_target_in_the_wrong_language(inputs, monkeypatch, capsys, tmp_path):
     _require("score")
     en, fr = tmp_path / "en.txt", tmp_path / "fr.txt"
