@@ -229,6 +229,7 @@ class Result:
     merged: Scores | None = None
     note: str = ""
     ratio_time: float | None = None
+    ratio_cpu: float | None = None
     ratio_mem: float | None = None
     published: str = ""
     signature: str = ""
@@ -310,6 +311,7 @@ def _dask_rows(work: Path, n_docs: int) -> list[Result]:
                            run.peak_mb, note=note or "corpus build --presegmented --no-fidelity"))
     if all(r.wall for r in rows):
         rows[1].ratio_time = rows[1].wall / rows[0].wall
+        rows[1].ratio_cpu = rows[1].cpu / rows[0].cpu
         rows[1].ratio_mem = rows[1].peak_mb / rows[0].peak_mb
         rows[1].note += "; ratios are against the serial run"
     return rows
@@ -319,7 +321,7 @@ def _dask_rows(work: Path, n_docs: int) -> list[Result]:
 
 
 COLUMNS = ["benchmark", "size (src x tgt)", "system", "wall s", "CPU s", "peak MB", "strict F1", "lax F1",
-           "strict F1 merged", "lax F1 merged", "time / GC", "memory / GC", "note"]
+           "strict F1 merged", "lax F1 merged", "wall / GC", "CPU / GC", "memory / GC", "note"]
 
 
 def _fmt(x: float | None, spec: str) -> str:
@@ -335,7 +337,7 @@ def row_cells(r: Result) -> list[str]:
         r.benchmark, r.size, r.system, _fmt(r.wall, ".1f"), _fmt(r.cpu, ".1f"), _fmt(r.peak_mb, ".0f"),
         strict, _fmt(r.scores.f1_lax if r.scores else None, ".3f"),
         merged, _fmt(r.merged.f1_lax if r.merged else None, ".3f"),
-        _fmt(r.ratio_time, ".2f"), _fmt(r.ratio_mem, ".2f"), r.note,
+        _fmt(r.ratio_time, ".2f"), _fmt(r.ratio_cpu, ".2f"), _fmt(r.ratio_mem, ".2f"), r.note,
     ]
 
 
@@ -424,7 +426,7 @@ def _pair_rows(bench: Benchmark, work: Path, systems: set[str], warm: bool = Fal
     gc.note = gc.note or "numpy engine, band auto, char lengths, document length ratio"
     for r in rows:
         if r.wall and gc.wall:
-            r.ratio_time, r.ratio_mem = r.wall / gc.wall, r.peak_mb / gc.peak_mb
+            r.ratio_time, r.ratio_cpu, r.ratio_mem = r.wall / gc.wall, r.cpu / gc.cpu, r.peak_mb / gc.peak_mb
     return rows + [gc]
 
 
