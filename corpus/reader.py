@@ -106,6 +106,18 @@ def _cjk_score(text: str, common: frozenset[str]) -> float:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# a hanzi with no hanzi beside it and a Latin letter on at least one side
+_GLUED_HAN = re.compile(r"(?<=[A-Za-z])[\u4e00-\u9fff](?![\u4e00-\u9fff])|(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?=[A-Za-z])")
+
+
+def _han_inside_latin_words(text: str) -> bool:
+    """Western bytes read with a CJK codec turn each accented letter and the byte after it into one hanzi
+    glued to a Latin word ('Ära' -> hanzi + 'a'); real Chinese, even mixed with English, keeps its hanzi
+    in runs. True when most hanzi of a sample stand alone with a Latin letter beside them."""
+    sample = text[:SCORE_SAMPLE_CHARS]
+    glued = len(_GLUED_HAN.findall(sample))
+    han = len(_HAN.findall(sample))
+    return han > 0 and glued / han > 0.5
 
 
 def _frequent_share(text: str) -> tuple[float, int]:
@@ -213,7 +225,7 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> tuple[st
             text = _strict(data, name)
             if text is not None:
                 frequent, hanzi = _frequent_share(text)
-                if _cjk_score(text, common) >= MIN_CJK_SCORE and (
+                if _cjk_score(text, common) >= MIN_CJK_SCORE and not _han_inside_latin_words(text) and (
                     hanzi < MIN_HANZI_FOR_FREQUENCY or frequent >= MIN_FREQUENT_SHARE
                 ):
                     candidates.append((frequent, name, text))

@@ -153,8 +153,6 @@ def test_decoding_gives_the_written_text_or_a_clean_error(tmp_path, data):
     assert decoded == unicodedata.normalize("NFC", text), f"{codec} read back as different text"
 
 
-@pytest.mark.xfail(strict=True, reason="corpus/reader.py decode_bytes: CP1252 'Ära' (bytes C4 72) is a common "
-                   "Big5 hanzi, so a short German file with one capital umlaut before a letter reads as Big5")
 def test_one_german_sentence_in_cp1252_is_not_read_as_big5(tmp_path):
     path = tmp_path / "de.txt"
     path.write_bytes("Ich denke, dass die Ära der KI-Unternehmen vorbei ist.\n".encode("cp1252"))
