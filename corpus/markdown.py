@@ -113,11 +113,29 @@ def front_matter(text: str) -> tuple[dict, int]:
         return {}, 0
     try:
         data = yaml.safe_load(m.group(1) or "")
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # deep nesting ("a: [[[[...") overflows the parser
         return {}, 0
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _yaml_nodes(data, MAX_FRONT_MATTER_NODES) > MAX_FRONT_MATTER_NODES:
         return {}, 0
     return {str(k): v for k, v in data.items()}, m.end()
+
+
+MAX_FRONT_MATTER_NODES = 10_000
+
+
+def _yaml_nodes(value: object, limit: int) -> int:
+    """Nodes of parsed YAML, an alias counted at every use (as str() or JSON would expand it), counting
+    stops past `limit`: nine nested aliases of nine items each ("billion laughs") would be 9**9 strings."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return count
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import sys
@@ -97,6 +98,9 @@ def _document_target(path: Path) -> None:
     docs = read_documents(path)
     assert docs, "read_documents returned no document without raising CorpusError"
     for doc in docs:
+        # What a build does with a document besides its sentences: its title, its metadata stored as JSON.
+        assert isinstance(doc.title, str)
+        json.dumps(doc.metadata, default=str)
         for p in doc.paragraphs:
             assert 0 <= p.start <= p.end <= len(doc.text), (p.start, p.end, len(doc.text))
         for s in doc.sentences:  # sentences point back into the file's text
