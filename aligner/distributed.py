@@ -346,11 +346,15 @@ def report_build(result, tmx: Path | None = None, table: Path | None = None, con
     a summary on stderr; the exit code: 1 when a group failed, else 0."""
     from rich.console import Console
 
-    from corpus.tmx import write_tmx
+    import shutil
+
+    from corpus.atomic import atomic_path
 
     console = console or Console(stderr=True)
-    if tmx is not None and not result.units.is_empty():
-        write_tmx(result.units, tmx)
+    written = result.out_dir / f"{result.name}.tmx"
+    if tmx is not None and written in result.files:
+        with atomic_path(tmx) as tmp:  # the build's own TMX, byte for byte
+            shutil.copyfile(written, tmp)
     if table is not None:
         write_units_parquet(result.units, table)
     for failure in result.failed:

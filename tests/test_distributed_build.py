@@ -188,3 +188,12 @@ def test_a_large_table_is_written_as_a_folder_of_whole_corpora(tmp_path):
     write_units_parquet(units, path)  # small again: one file in place of the folder
     assert path.is_file() and pl.read_parquet(path).equals(units)
     assert [p.name for p in tmp_path.iterdir()] == ["big.parquet"]
+
+
+def test_without_workers_a_small_folder_runs_in_process():
+    from aligner.distributed import AUTO_SERIAL_BELOW, executor_for
+
+    executor = executor_for(None, None)
+    assert list(executor.map(str.upper, ["a", "b", "c"])) == [(0, "A"), (1, "B"), (2, "C")]
+    assert executor.description == "in-process" and AUTO_SERIAL_BELOW > 3
+    assert isinstance(executor_for(0, None), SerialExecutor)
