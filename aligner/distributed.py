@@ -119,16 +119,35 @@ def _decision_dict(dec) -> dict:
     return out
 
 
+def _frame_to_text(frame: pl.DataFrame) -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)  # Arrow IPC keeps every dtype, empty frames included
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _frame_from_text(text: str) -> pl.DataFrame:
+    import base64
+    import io
+
+    return pl.read_ipc(io.BytesIO(base64.b64decode(text)))
+
+
 def write_group(path: Path, output: GroupOutput, fingerprint: str) -> None:
-    """The group's units as Parquet; its other tables, documents and decisions as JSON metadata."""
+    """The group's units as Parquet; its other fields (tables as Arrow IPC), documents and decisions as JSON
+    in the file's key-value metadata, so one atomic file holds the whole group."""
     import pyarrow.parquet as pq
 
     from corpus.atomic import atomic_path
 
     r = output.result
+    fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(r) if f.name != "units"}
     meta = {
-        "fingerprint": fingerprint, "corpus": r.corpus, "doc_ids": r.doc_ids, "langs": r.langs, "merge": r.merge,
-        "unaligned": r.unaligned.to_dicts(), "pairs": r.pairs.to_dicts(),
+        "fingerprint": fingerprint,
+        "frames": {k: _frame_to_text(v) for k, v in fields.items() if isinstance(v, pl.DataFrame)},
+        "fields": {k: v for k, v in fields.items() if not isinstance(v, pl.DataFrame)},
         "documents": [dataclasses.asdict(d) for d in output.documents],
         "decisions": [_decision_dict(d) for d in output.decisions],
     }
@@ -143,7 +162,7 @@ def read_group(path: Path, fingerprint: str) -> GroupOutput | None:
     """The stored group when it exists, is readable and was made from the same input; else None."""
     import pyarrow.parquet as pq
 
-    from aligner.build import UNALIGNED_SCHEMA, GroupResult, PresegmentedDocument
+    from aligner.build import GroupResult, PresegmentedDocument
     from aligner.docalign import PairDecision
     from corpus.table import units_frame
 
@@ -155,16 +174,13 @@ def read_group(path: Path, fingerprint: str) -> GroupOutput | None:
         if meta["fingerprint"] != fingerprint:
             return None
         units = units_frame(pl.from_arrow(table.replace_schema_metadata(None)))
-        pairs = pl.DataFrame(meta["pairs"], schema={"corpus": pl.Utf8, "doc_a": pl.Utf8, "doc_b": pl.Utf8,
-                                                    "lang_a": pl.Utf8, "lang_b": pl.Utf8, "links": pl.Int64,
-                                                    "kinds": pl.Utf8, "signature": pl.Utf8})
-        result = GroupResult(meta["corpus"], meta["doc_ids"], meta["langs"], units,
-                             pl.DataFrame(meta["unaligned"], schema=UNALIGNED_SCHEMA), pairs, meta["merge"])
+        frames = {k: _frame_from_text(v) for k, v in meta["frames"].items()}
+        result = GroupResult(units=units, **frames, **meta["fields"])
         docs = [PresegmentedDocument(**d) for d in meta["documents"]]
         decisions = [PairDecision(**{k: tuple(v) if k.startswith("span_") and v is not None else v
                                      for k, v in d.items()}) for d in meta["decisions"]]
         return GroupOutput(result, docs, decisions, resumed=True)
-    except Exception:  # damaged or from another version: recompute
+    except Exception:  # damaged, or written by another version of GroupResult: recompute
         return None
 
 
