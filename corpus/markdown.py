@@ -51,11 +51,13 @@ _URL = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)" + _URL_CHARS + r"+(?:\(" + _URL_CHARS + r"*\)" + _URL_CHARS + r"*)*"
 )
 _LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-_IMAGE = re.compile(r"!\[[^\]]*\]" + _LINK_TARGET + r"|!\[[^\]]*\]\[[^\]]*\]")
+# Link and image texts stop at a '[' as well as at ']': otherwise a line of unbalanced brackets is rescanned
+# from every '[' (quadratic); nested brackets inside a link text are rare enough to give up.
+_IMAGE = re.compile(r"!\[[^\][]*\]" + _LINK_TARGET + r"|!\[[^\][]*\]\[[^\][]*\]")
 _FOOTNOTE_REF = r"\[\s*\^?\d{1,3}\s*\]" + _LINK_TARGET
 _FOOTNOTE_RUN = re.compile(_FOOTNOTE_REF + r"(?:[\s,;]*" + _FOOTNOTE_REF + r")*")
-_INLINE_LINK = re.compile(r"(\[)(?!\s*\^?\d{1,3}\s*\])[^\]]*(\]" + _LINK_TARGET + r"|\]\[[^\]\n]*\])")
-_CITATION = re.compile(r"\[\^?\d{1,3}\](?![(:\[])|\[\^[^\]\s]+\](?![(:])")
+_INLINE_LINK = re.compile(r"(\[)(?!\s*\^?\d{1,3}\s*\])[^\][]*(\]" + _LINK_TARGET + r"|\]\[[^\][\n]*\])")
+_CITATION = re.compile(r"\[\^?\d{1,3}\](?![(:\[])|\[\^[^\][\s]+\](?![(:])")
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -144,7 +146,7 @@ def looks_like_markdown(text: str) -> bool:
         _FRONT_MATTER.match(text) is not None,
         re.search(r"(?m)^#{1,6}[ \t]+\S", text) is not None,
         re.search(r"\*\*\S|__\S", text) is not None,
-        re.search(r"\[[^\]\n]+\]\([^)\s]+\)", text) is not None,
+        re.search(r"\[[^\][\n]+\]\([^)\s]+\)", text) is not None,
         "![" in text,
         re.search(r"(?m)\S {2,}$", text) is not None,
         re.search(r"(?m)^[ \t]*[-*+][ \t]+\S", text) is not None,
