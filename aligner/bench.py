@@ -3,7 +3,7 @@
 Every system runs in a fresh subprocess (ours through the `corpus align` command line, so times include start-up,
 model loading and embedding), with a fresh embedding cache unless a row says "warm". Measured per run: wall
 time (perf_counter around the subprocess), CPU time (user+sys of the process and its workers, from wait4) and
-peak memory: the largest sum of PSS over the process tree, sampled every 0.1 s (PSS shares the pages that
+peak memory: the largest sum of PSS over the process tree, sampled every 0.2 s (PSS shares the pages that
 forked workers have in common among them, so the sum is what the run really holds; RSS where PSS is missing).
 
 Scores follow `aligner.evaluate` (Vecalign/Bertalign definitions). For the Bible the published figures were
@@ -96,7 +96,7 @@ def measure(cmd: list[str], env: dict | None = None, timeout: float = 3600) -> R
     def sample() -> None:
         while not done.is_set():
             peak[0] = max(peak[0], sum(_memory_kb(p) for p in _tree(proc.pid)))
-            done.wait(0.1)
+            done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -385,17 +385,18 @@ def plot_scaling(points: list[dict], path: Path) -> None:
 
     from corpus.atomic import atomic_path
 
-    fig, (ax_t, ax_m) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (ax_t, ax_c, ax_m) = plt.subplots(1, 3, figsize=(15, 4.2))
     for system, style in (("ours", "o-"), ("Gale-Church", "s--")):
         pts = sorted((p for p in points if p["system"] == system and p["wall"] is not None), key=lambda p: p["n_src"])
         n = [p["n_src"] for p in pts]
         ax_t.plot(n, [p["wall"] for p in pts], style, label=system)
+        ax_c.plot(n, [p["cpu"] for p in pts], style, label=system)
         ax_m.plot(n, [p["peak_mb"] for p in pts], style, label=system)
-    ax_t.set(xlabel="English sentences (Bible en-zh prefixes; beyond 5,000: repeated copies)", ylabel="wall time, s",
-             title="Time against document length")
-    ax_m.set(xlabel="English sentences", ylabel="peak memory (PSS of the process tree), MB",
-             title="Memory against document length")
-    for ax in (ax_t, ax_m):
+    xlabel = "English sentences (Bible prefixes; past 5,000 the copies repeat)"
+    ax_t.set(xlabel=xlabel, ylabel="wall time, s", title="Wall time (swings with the machine's load)")
+    ax_c.set(xlabel=xlabel, ylabel="CPU time (user+sys, with workers), s", title="CPU time")
+    ax_m.set(xlabel=xlabel, ylabel="peak memory (PSS of the process tree), MB", title="Peak memory")
+    for ax in (ax_t, ax_c, ax_m):
         ax.grid(alpha=0.3)
         ax.legend()
     fig.tight_layout()
