@@ -6,6 +6,7 @@ the same text skips the model entirely. `Embedder(cache=False)` (the CLI's `--no
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import sqlite3
@@ -152,6 +153,9 @@ def _fork_pool(model, workers: int):
     if _pool is not None and _pool_key is not None and _pool_key[0] == os.getpid():
         _pool.terminate()
     _pool, _pool_key = pool, (os.getpid(), workers)
+    # stop the workers before the interpreter tears down the modules Pool.__del__ still needs (else
+    # "Exception ignored in Pool.__del__" noise at exit)
+    atexit.register(pool.terminate)
     return pool
 
 

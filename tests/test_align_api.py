@@ -13,8 +13,9 @@ from aligner.evaluate import evaluate
 from aligner.links import read_links
 from corpus.errors import CorpusError
 from corpus.table import validate_units
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-BENCH = Path(__file__).resolve().parents[2] / "shared/bench/textberg-defr"
+BENCH = BENCH_DATA / "textberg-defr"
 
 
 def _lines(path: Path) -> list[str]:

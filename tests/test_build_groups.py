@@ -11,8 +11,9 @@ import pytest
 
 from aligner.build import BuildOptions, build_corpus, build_group, read_corpus_folder
 from aligner.docalign import DocumentAligner, document_groups
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-BENCH = Path("/work/shared/bench")
+BENCH = BENCH_DATA
 
 
 def _lines(path: Path, keep=lambda i: True) -> list[str]:

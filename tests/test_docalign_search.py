@@ -18,8 +18,9 @@ from aligner.docalign import (
     margin_matrix,
     ordered_stretches,
 )
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-TEXTBERG = Path("/work/shared/bench/textberg-defr")
+TEXTBERG = BENCH_DATA / "textberg-defr"
 
 
 @dataclass
@@ -113,7 +114,7 @@ def test_an_article_inside_unrelated_text_is_found_with_its_boundaries(textberg)
 
 def test_chapters_of_one_book_pair_only_with_their_own_translation():
     """Neighbouring Bible chapters share names, formulas and style: the hardest non-parallel pairs here."""
-    bible = Path("/work/shared/bench/bible-enzh")
+    bible = BENCH_DATA / "bible-enzh"
     if not bible.is_dir():
         pytest.skip(f"benchmark data not found at {bible}")
     docs = []

@@ -10,8 +10,9 @@ import pytest
 
 from aligner import embed
 from aligner.embed import Embedder, EmbeddingCache, cache_dir
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-BIBLE = Path("/work/shared/bench/bible-enzh")
+BIBLE = BENCH_DATA / "bible-enzh"
 
 
 def sentences(n: int) -> list[str]:

@@ -10,9 +10,10 @@ import pytest
 from aligner.evaluate import evaluate
 from aligner.galechurch import GaleChurch, _search, pairs_to_links
 from aligner.links import Link, read_links
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-TB = Path("/work/shared/bench/textberg-defr")
-BIBLE = Path("/work/shared/bench/bible-enzh")
+TB = BENCH_DATA / "textberg-defr"
+BIBLE = BENCH_DATA / "bible-enzh"
 
 
 def lines(path: Path, n: int | None = None) -> list[str]:

@@ -11,8 +11,9 @@ import pytest
 
 from aligner.evaluate import evaluate, merge_within
 from aligner.links import Link, read_links
+from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
 
-BENCH = Path("/work/shared/bench")
+BENCH = BENCH_DATA
 
 
 def L(src, tgt):
