@@ -73,6 +73,7 @@ class GroupResult:
     unaligned: pl.DataFrame  # UNALIGNED_SCHEMA
     pairs: pl.DataFrame  # one row per aligned document pair: links, kinds, signature
     merge: dict
+    fidelity: pl.DataFrame = field(default_factory=pl.DataFrame)  # aligner.fidelity.unit_scores, parts included
 
 
 @dataclass
@@ -191,10 +192,13 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
                          max_per_doc=options.max_per_doc, stats=stats)
     langs = language_order(docs, merged)
     units = units_table(merged, docs, corpus, langs)
+    fidelity = pl.DataFrame()
     if options.fidelity and not units.is_empty():
-        from aligner.fidelity import score_units
+        from aligner.fidelity import score_units, unit_scores
 
-        units = score_units(units, source_lang=langs[0], embedder=options.embedder)
+        # scored once: the table's fidelity column and the report's per-unit rows are the same numbers
+        fidelity = unit_scores(units, langs[0], options.embedder)
+        units = score_units(units, source_lang=langs[0], scored=fidelity)
     in_unit = {d.id: set() for d in docs}
     for u in merged:
         for doc_id, sents in u.sentences.items():
@@ -216,6 +220,7 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
                                               "kinds": pl.Utf8, "signature": pl.Utf8}),
         merge={"links": stats.links, "accepted": stats.accepted, "supported": stats.supported,
                "contradicted": stats.contradicted, "trimmed": stats.trimmed, "rejected": dict(stats.rejected)},
+        fidelity=fidelity,
     )
 
 
@@ -323,7 +328,12 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
 
         # the unaligned sentences let the report name omissions (title, date, copyright) and additions
         # (a translator's note inside the translated stretch), which are in no unit
-        per_unit, per_doc = fidelity_report(units, embedder=options.embedder, unaligned=result.unaligned)
+        # the groups' own scores; a group stored without them (an older --resume store) means scoring anew
+        scored = [g.fidelity for g in result.groups if not g.units.is_empty()]
+        complete = scored and all(not f.is_empty() for f in scored)
+        per_unit = pl.concat(scored, how="diagonal_relaxed") if complete else None
+        per_unit, per_doc = fidelity_report(units, embedder=options.embedder, unaligned=result.unaligned,
+                                            per_unit=per_unit)
         write_parquet(per_unit, out / "fidelity.parquet")
         write_csv(per_unit, out / "fidelity.csv")
         write_csv(per_doc, out / "fidelity.documents.csv")

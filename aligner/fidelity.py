@@ -379,17 +379,19 @@ def unit_scores(units: pl.DataFrame, source_lang: str | None = None, embedder=No
 
 
 def score_units(units: pl.DataFrame, source_lang: str | None = None, embedder=None,
-                weights: dict[str, float] | None = None) -> pl.DataFrame:
+                weights: dict[str, float] | None = None, scored: pl.DataFrame | None = None) -> pl.DataFrame:
     """The units table with `fidelity` and `flags` filled for each non-source variant against the unit's
     source variant. Source rows of units another language lacks get `not-rendered:<lang>`; target-only
-    units inside the translated stretch get `addition`."""
+    units inside the translated stretch get `addition`. `scored`: the `unit_scores` of these units, when
+    the caller has them already (the builder keeps them for its report)."""
     from corpus.table import units_frame
 
     units = units_frame(units)
     if units.is_empty():
         return units
     source_lang = source_lang or source_language(units)
-    scored = unit_scores(units, source_lang, embedder, weights)
+    if scored is None:
+        scored = unit_scores(units, source_lang, embedder, weights)
     extra = _gap_flags(units, source_lang)
     out = units
     if not scored.is_empty():
@@ -482,16 +484,19 @@ def document_gaps(units: pl.DataFrame, corpus: str, src_lang: str, tgt_lang: str
 
 
 def fidelity_report(units: pl.DataFrame, source_lang: str | None = None, embedder=None,
-                    worst: int = 5, unaligned: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    worst: int = 5, unaligned: pl.DataFrame | None = None,
+                    per_unit: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(per-unit table with part scores and flags, per-document table) for a units table; pass the
-    builder's `unaligned` sentences to count them as omissions/additions (see `document_gaps`)."""
+    builder's `unaligned` sentences to count them as omissions/additions (see `document_gaps`), and
+    `per_unit` (`unit_scores` of these units) when they were scored already."""
     from corpus.table import units_frame
 
     units = units_frame(units)
     if units.is_empty():
         return pl.DataFrame(), pl.DataFrame()
     source_lang = source_lang or source_language(units)
-    per_unit = unit_scores(units, source_lang, embedder)
+    if per_unit is None:
+        per_unit = unit_scores(units, source_lang, embedder)
     docs = []
     for corpus, tgt_lang in _language_pairs(units, source_lang):
         gaps = document_gaps(units, corpus, source_lang, tgt_lang, unaligned)
