@@ -13,7 +13,7 @@ Outputs in OUT (NAME from `--name`):
 - `NAME.tmx` (every language), `NAME.<l1>-<l2>.tmx` (one per language pair), `NAME.parquet` (the central
   units table, corpus.table), `documents.csv` (every candidate document pair, its scores and decision),
   `unaligned.csv` (every sentence in no unit, with the reason), `fidelity.parquet`/`fidelity.csv` (per-unit
-  fidelity), `fidelity.documents.csv` (per document), `compare.html` (side by side).
+  fidelity), `fidelity_documents.parquet`/`.csv` (per document), `compare.html` (side by side).
 - Several groups go into the same files: the table's `corpus` column names the group (`NAME` when the folder
   holds one group, else `NAME-1`, `NAME-2`, ... in order of their first document) and `unit_id` counts within
   each group; the TMX `tuid` is `corpus-unit_id`. One set of files keeps a folder's corpus in one translation
@@ -286,7 +286,6 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
 def write_outputs(result: BuildResult, options: BuildOptions) -> None:
     from corpus.atomic import atomic_path
     from corpus.page import write_page
-    from corpus.table import write_csv, write_parquet
     from corpus.tmx import write_tmx
 
     out, name, units = result.out_dir, result.name, result.units
@@ -324,20 +323,17 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
         write_tmx(units, path, langs=[l1, l2])
         files.append(path)
     if options.fidelity:
-        from aligner.fidelity import fidelity_report
+        from aligner.fidelity import fidelity_report, write_report
 
-        # the unaligned sentences let the report name omissions (title, date, copyright) and additions
-        # (a translator's note inside the translated stretch), which are in no unit
-        # the groups' own scores; a group stored without them (an older --resume store) means scoring anew
+        # The groups' own scores (a group stored without them, by an older --resume store, means scoring
+        # anew); the unaligned sentences let the report name omissions (title, date, copyright) and
+        # additions (a translator's note inside the translated stretch), which are in no unit.
         scored = [g.fidelity for g in result.groups if not g.units.is_empty()]
         complete = scored and all(not f.is_empty() for f in scored)
         per_unit = pl.concat(scored, how="diagonal_relaxed") if complete else None
         per_unit, per_doc = fidelity_report(units, embedder=options.embedder, unaligned=result.unaligned,
                                             per_unit=per_unit)
-        write_parquet(per_unit, out / "fidelity.parquet")
-        write_csv(per_unit, out / "fidelity.csv")
-        write_csv(per_doc, out / "fidelity.documents.csv")
-        files += [out / "fidelity.parquet", out / "fidelity.csv", out / "fidelity.documents.csv"]
+        files += write_report(per_unit, per_doc, out)
     write_page(units, out / "compare.html", title=name)
     files.append(out / "compare.html")
     result.files = files

@@ -536,8 +536,8 @@ def _flat(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def write_report(per_unit: pl.DataFrame, per_doc: pl.DataFrame, out_dir: str | os.PathLike) -> list[Path]:
-    """`fidelity.parquet` / `fidelity.csv` (per unit, worst first within each document pair) and
-    `fidelity_documents.parquet` / `.csv` (per document), written atomically."""
+    """`fidelity.parquet` / `fidelity.csv` (per unit) and `fidelity_documents.parquet` / `.csv` (per
+    document), written atomically; the CSVs join lists with ' | '. `corpus build` writes its report here."""
     from corpus.atomic import atomic_path
 
     out = Path(out_dir)
