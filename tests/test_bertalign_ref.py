@@ -118,3 +118,13 @@ def test_a_two_to_one_merge_is_found(embedder):
     assert [p for p in pairs if p != ((2, 3), (2,))] == [((k,), (k,)) for k in (0, 1)] + [
         ((k,), (k - 1,)) for k in range(4, 8)
     ]
+
+
+@pytest.mark.skipif(not (DEV / "test4.de").is_file(), reason="benchmark data not on this machine")
+def test_bench_row_runs_it_in_a_subprocess_and_scores_it(tmp_path):
+    from aligner import bench
+
+    row = bench.run_system(bench.textberg(range(4, 5)), bench.BERTALIGN_REF, tmp_path)
+    assert row.signature.startswith("aligner:bertalign-ref|"), row
+    assert row.scores.f1_strict >= 0.8, row.scores  # measured .881 on test4
+    assert row.wall > 0 and row.peak_mb > 0
