@@ -10,8 +10,8 @@ polars tables out, no shared state, so groups can be spread over workers (the Da
 and the result is the same whatever runs them.
 
 Outputs in OUT (NAME from `--name`):
-- `NAME.tmx` (every language), `NAME.<l1>-<l2>.tmx` (one per language pair), `NAME.parquet` (the central
-  units table, corpus.table), `documents.csv` (every candidate document pair, its scores and decision),
+- `NAME.tmx` (every language), `NAME.<l1>-<l2>.tmx` (one per language pair: the pair's own view of the units,
+  `pair_tables`), `NAME.parquet` (the central units table, corpus.table), `documents.csv` (every candidate document pair, its scores and decision),
   `unaligned.csv` (every sentence in no unit, with the reason), `fidelity.parquet`/`fidelity.csv` (per-unit
   fidelity), `fidelity_documents.parquet`/`.csv` (per document), `compare.html` (side by side).
 - Several groups go into the same files: the table's `corpus` column names the group (`NAME` when the folder
@@ -32,7 +32,7 @@ import polars as pl
 
 from aligner.docalign import DocumentAligner, PairDecision, decisions_frame, document_groups
 from aligner.links import Link
-from aligner.merge import MergeStats, PairLinks, language_order, merge_pairs, units_table
+from aligner.merge import MergeStats, PairLinks, language_order, merge_pairs, pair_view, units_table
 from corpus.errors import CorpusError
 
 UNALIGNED_SCHEMA = {
@@ -74,6 +74,9 @@ class GroupResult:
     pairs: pl.DataFrame  # one row per aligned document pair: links, kinds, signature
     merge: dict
     fidelity: pl.DataFrame = field(default_factory=pl.DataFrame)  # aligner.fidelity.unit_scores, parts included
+    # the units seen from each aligned pair (aligner.merge.pair_view), corpus `<corpus>.<l1>-<l2>`: what the
+    # pair TMX files hold
+    pair_units: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 @dataclass
@@ -199,6 +202,7 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
         # scored once: the table's fidelity column and the report's per-unit rows are the same numbers
         fidelity = unit_scores(units, langs[0], options.embedder)
         units = score_units(units, source_lang=langs[0], scored=fidelity)
+    pair_units = pair_tables(merged, pair_links, docs, corpus, langs, options)
     in_unit = {d.id: set() for d in docs}
     for u in merged:
         for doc_id, sents in u.sentences.items():
@@ -220,8 +224,31 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
                                               "kinds": pl.Utf8, "signature": pl.Utf8}),
         merge={"links": stats.links, "accepted": stats.accepted, "supported": stats.supported,
                "contradicted": stats.contradicted, "trimmed": stats.trimmed, "rejected": dict(stats.rejected)},
-        fidelity=fidelity,
+        fidelity=fidelity, pair_units=pair_units,
     )
+
+
+def pair_tables(merged, pair_links: Sequence[PairLinks], docs: Sequence, corpus: str, langs: Sequence[str],
+                options: BuildOptions) -> pl.DataFrame:
+    """One units table per aligned pair, its corpus named `<corpus>.<l1>-<l2>` (languages in the group's
+    order): the merged units refined by the pair's own links (aligner.merge.pair_view), with the second
+    language's fidelity scored against the first."""
+    from corpus.table import empty_units
+
+    doc_of = {d.lang: d.id for d in docs}  # one document per language in a group
+    links_of = {frozenset((p.doc_a, p.doc_b)): p for p in pair_links}
+    frames = []
+    for l1, l2 in itertools.combinations(langs, 2):
+        # a pair left unaligned by the document aligner, joined through the third language: its view is the
+        # trilingual units as they are
+        pair = links_of.get(frozenset((doc_of[l1], doc_of[l2])), PairLinks(doc_of[l1], doc_of[l2], ()))
+        view = units_table(pair_view(merged, pair), docs, f"{corpus}.{l1}-{l2}", [l1, l2])
+        if options.fidelity and not view.is_empty():
+            from aligner.fidelity import score_units
+
+            view = score_units(view, source_lang=l1, embedder=options.embedder)
+        frames.append(view)
+    return pl.concat(frames) if frames else empty_units()
 
 
 # ---- the whole folder ------------------------------------------------------------------------------------
@@ -318,9 +345,12 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
         for pair in itertools.combinations(group.langs, 2):
             if pair not in pairs and pair[::-1] not in pairs:
                 pairs.append(pair)
+    # Pair files hold each group's pair view (finer where a third language merged sentences the pair keeps
+    # apart); a group stored by an older --resume store has none and gives its trilingual units instead.
+    views = pl.concat([g.pair_units if not g.pair_units.is_empty() else g.units for g in result.groups])
     for l1, l2 in pairs:
         path = out / f"{name}.{l1}-{l2}.tmx"
-        write_tmx(units, path, langs=[l1, l2])
+        write_tmx(views, path, langs=[l1, l2])
         files.append(path)
     if options.fidelity:
         from aligner.fidelity import fidelity_report, write_report

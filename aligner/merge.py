@@ -293,6 +293,31 @@ def language_order(docs: Sequence, units: Sequence[MergedUnit]) -> list[str]:
     return [d.lang for d in sorted(docs, key=lambda d: (-count[d.id], d.lang))]
 
 
+def pair_view(units: Sequence[MergedUnit], pair: PairLinks) -> list[MergedUnit]:
+    """The units seen from one pair of documents, as fine as that pair's own alignment allows: a unit whose
+    sentences of the two documents are tiled exactly by two or more of the pair's links becomes one unit per
+    link (en 5+6 ~ zh 5+6 ~ de 13 is en 5 ~ zh 5 and en 6 ~ zh 6 seen from en-zh), keeping that link's
+    confidence; any other unit keeps both documents' sentences whole. Units lacking either document are left
+    out. A pair TMX built from this view holds what the pair can tell apart, not the union a third language
+    forced on the trilingual unit."""
+    a, b = pair.doc_a, pair.doc_b
+    link_of = {s: link for link in pair.links if link.src and link.tgt for s in link.src}
+    out = []
+    for unit in units:
+        if a not in unit.sentences or b not in unit.sentences:
+            continue
+        mine, theirs = unit.sentences[a], set(unit.sentences[b])
+        parts = list(dict.fromkeys(link_of.get(s) for s in mine))
+        tiles = (len(parts) > 1 and None not in parts
+                 and sorted(s for p in parts for s in p.src) == sorted(mine)
+                 and sorted(t for p in parts for t in p.tgt) == sorted(theirs))
+        if tiles:
+            out += [MergedUnit({a: p.src, b: p.tgt}, p.confidence, unit.supported) for p in parts]
+        else:
+            out.append(MergedUnit({a: unit.sentences[a], b: unit.sentences[b]}, unit.confidence, unit.supported))
+    return out
+
+
 def units_table(units: Sequence[MergedUnit], docs: Sequence, corpus: str, langs: Sequence[str] | None = None):
     """The central units table (corpus.table) of merged units: unit_id in document order, one row per
     language present, link such as `1-1-2` over `langs` (0 where the unit lacks a language)."""

@@ -104,33 +104,48 @@ def test_the_tmx_holds_all_three_languages_per_full_unit(built):
     assert all({tuv.get(XML_LANG) for tuv in tu.iter("tuv")} == {"en", "de"} for tu in pair.iter("tu"))
 
 
+def _pair_links(units: pl.DataFrame, a: str, b: str, sizes: dict[str, int]):
+    """The units holding both languages as links a -> b, every other sentence a null link."""
+    from aligner.links import Link
+
+    both = (units.with_columns(pl.col("lang").str.slice(0, 2)).filter(pl.col("lang").is_in([a, b]))
+            .group_by("unit_id").agg(pl.col("lang"), pl.col("sent_ids")).filter(pl.col("lang").list.len() == 2))
+    pred, used = [], {a: set(), b: set()}
+    for langs, ids in both.select("lang", "sent_ids").iter_rows():
+        side = dict(zip(langs, ids))
+        pred.append(Link(tuple(side[a]), tuple(side[b])))
+        used[a].update(side[a])
+        used[b].update(side[b])
+    pred += [Link((i,), ()) for i in range(sizes[a]) if i not in used[a]]
+    pred += [Link((), (j,)) for j in range(sizes[b]) if j not in used[b]]
+    return pred
+
+
 def test_units_agree_with_the_hand_alignment_of_the_letter(built):
-    """The trilingual units projected onto each pair, scored against tests/data/letter/gold.*.jsonl
-    (`pytest -s` prints the figures the README quotes)."""
+    """The trilingual units projected onto each pair, and the pair TMX files (each pair's own view of the
+    units), scored against tests/data/letter/gold.*.jsonl (`pytest -s` prints the figures the README quotes)."""
     import json
 
     from aligner.evaluate import evaluate
     from aligner.links import Link
     from corpus.reader import read_folder
+    from corpus.tmx import read_tmx
 
     out, _ = built
     docs = {d.lang: d for d in read_folder(ROOT / "seeds") if d.id.startswith(("001_", "004_"))}
     index = {lang: {s: i for i, s in enumerate(d.sentence_texts)} for lang, d in docs.items()}
+    sizes = {lang: len(d.sentence_texts) for lang, d in docs.items()}
     units = _units(out)
     for pair in ("en-zh", "en-de", "zh-de"):
         a, b = pair.split("-")
         gold = [Link(tuple(index[a][s] for s in row[a]), tuple(index[b][s] for s in row[b]))
                 for row in map(json.loads, (ROOT / f"tests/data/letter/gold.{pair}.jsonl").read_text("utf-8").splitlines())]
-        both = (units.filter(pl.col("lang").is_in([a, b])).group_by("unit_id").agg(pl.col("lang"), pl.col("sent_ids"))
-                .filter(pl.col("lang").list.len() == 2))
-        pred, used = [], {a: set(), b: set()}
-        for langs, ids in both.select("lang", "sent_ids").iter_rows():
-            side = dict(zip(langs, ids))
-            pred.append(Link(tuple(side[a]), tuple(side[b])))
-            used[a].update(side[a])
-            used[b].update(side[b])
-        pred += [Link((i,), ()) for i in range(len(docs[a].sentence_texts)) if i not in used[a]]
-        pred += [Link((), (j,)) for j in range(len(docs[b].sentence_texts)) if j not in used[b]]
-        scores = evaluate([gold], [pred])
-        print(f"letter {pair}: strict F1 {scores.f1_strict:.3f}, lax F1 {scores.f1_lax:.3f}")
-        assert scores.f1_lax >= 0.95, (pair, str(scores))
+        trilingual = evaluate([gold], [_pair_links(units, a, b, sizes)])
+        view = evaluate([gold], [_pair_links(read_tmx(out / f"valenzuela.{pair}.tmx"), a, b, sizes)])
+        print(f"letter {pair}: trilingual units strict F1 {trilingual.f1_strict:.3f}, lax F1 "
+              f"{trilingual.f1_lax:.3f}; pair TMX strict F1 {view.f1_strict:.3f}, lax F1 {view.f1_lax:.3f}")
+        assert trilingual.f1_lax >= 0.95 and view.f1_lax >= 0.95, pair
+        # the pair file is never coarser than the trilingual units, and finer where the pair can tell apart
+        assert view.f1_strict >= trilingual.f1_strict, pair
+        if pair == "en-zh":
+            assert view.f1_strict > trilingual.f1_strict + 0.1

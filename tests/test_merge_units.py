@@ -4,7 +4,7 @@ pair's mistake, legitimate merges (2-2-1), units lacking a language, no crossing
 from __future__ import annotations
 
 from aligner.links import Link
-from aligner.merge import MergeStats, PairLinks, merge_pairs
+from aligner.merge import MergeStats, PairLinks, merge_pairs, pair_view
 
 DOCS = ["en", "zh", "de"]
 
@@ -102,3 +102,34 @@ def test_two_sentences_one_pair_missed_stay_in_the_unit_the_other_pairs_agree_on
     units = merge_pairs(DOCS, [3, 3, 2], pairs, stats=stats)
     assert as_sets(units) == [{"en": (0,), "zh": (0,), "de": (0,)}, {"en": (1, 2), "zh": (1, 2), "de": (1,)}]
     assert stats.trimmed == 0
+
+
+def test_a_pair_sees_its_own_finer_links_inside_a_unit_a_third_language_merged():
+    # de renders en 1 and en 2 as one sentence; en-zh keeps them apart, and zh-de agrees with de
+    pairs = [
+        PairLinks("en", "zh", one_to_one([(0, 0), (1, 1), (2, 2), (3, 3)], 0.95)),
+        PairLinks("en", "de", one_to_one([(0, 0), (3, 2)]) + (Link((1, 2), (1,), 0.8),)),
+        PairLinks("zh", "de", one_to_one([(0, 0), (3, 2)]) + (Link((1, 2), (1,), 0.8),)),
+    ]
+    units = merge_pairs(DOCS, [4, 4, 3], pairs)
+    assert {"en": (1, 2), "zh": (1, 2), "de": (1,)} in as_sets(units)
+    en_zh = as_sets(pair_view(units, pairs[0]))
+    assert en_zh == [{"en": (i,), "zh": (i,)} for i in range(4)]
+    assert [u.confidence for u in pair_view(units, pairs[0])][1:3] == [0.95, 0.95]
+    # en-de cannot tell en 1 from en 2: its view keeps the unit whole, without zh
+    assert as_sets(pair_view(units, pairs[1])) == [{"en": (0,), "de": (0,)}, {"en": (1, 2), "de": (1,)},
+                                                   {"en": (3,), "de": (2,)}]
+
+
+def test_a_pair_link_reaching_outside_the_unit_does_not_split_it():
+    # the merge trimmed en 2 out (zh and de both leave it alone), so en-zh's 2-1 link is not a tile of the unit
+    unit_pairs = [
+        PairLinks("en", "zh", (Link((0,), (0,), 0.9), Link((1, 2), (1,), 0.7))),
+        PairLinks("en", "de", one_to_one([(0, 0), (1, 1)]) + (Link((2,), ()),)),
+        PairLinks("zh", "de", one_to_one([(0, 0), (1, 1)])),
+    ]
+    units = merge_pairs(DOCS, [3, 2, 2], unit_pairs)
+    view = as_sets(pair_view(units, unit_pairs[0]))
+    assert all(set(u) == {"en", "zh"} for u in view)
+    assert {"en": (1,), "zh": (1,)} in view  # the unit as merged, not the pair's 2-1
+    assert all(2 not in u["en"] for u in view)
