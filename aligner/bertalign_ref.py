@@ -222,7 +222,7 @@ class BertalignReference:
         anchors = self._first_pass(src_vecs[0], tgt_vecs[0])
         lo, hi = second_band(anchors, self.win, n, m)
         char_ratio = src_lens[0].sum() / tgt_lens[0].sum()
-        score = self._second_pass_scorer(src_vecs, tgt_vecs, src_lens, tgt_lens * char_ratio)
+        score = self._second_pass_scorer(src_vecs, tgt_vecs, src_lens, tgt_lens * char_ratio, lo, hi)
         path = banded_path(lo, hi, link_types(self.max_align), self.skip, score)
         return [Link(tuple(range(i - a, i)), tuple(range(j - b, j))) for a, b, i, j in path]
 
@@ -243,31 +243,50 @@ class BertalignReference:
         path = banded_path(lo, hi, [(0, 1), (1, 0), (1, 1)], 0.0, score)
         return [(i, j) for a, b, i, j in path if (a, b) == (1, 1)]
 
-    def _second_pass_scorer(self, src_vecs, tgt_vecs, src_lens, tgt_lens):
-        """score(i, a, b, cols) for the second pass: skip for 0-1/1-0, else margin cosine x length penalty."""
-        n, m = src_vecs.shape[1], tgt_vecs.shape[1]
+    def _second_pass_scorer(self, src_vecs, tgt_vecs, src_lens, tgt_lens, lo, hi):
+        """score(i, a, b, cols) for the second pass: skip for 0-1/1-0, else margin cosine x length penalty.
+
+        The DP asks for one row at a time, so the scores of a whole row (every target position of its band x
+        every source run width a) are made at once per target run width b, when the row is first asked for."""
+        runs, n, m = src_vecs.shape[0], src_vecs.shape[1], tgt_vecs.shape[1]
         src1, tgt1 = src_vecs[0], tgt_vecs[0]
+        zero = np.zeros(src_vecs.shape[2], src_vecs.dtype)
+        widths = np.arange(1, runs + 1)
+        row: dict = {"i": None}
+
+        def prepare(i: int) -> None:
+            # u: the source runs of width 1..runs ending at i - 1, the sentence after them (i), and the
+            # sentence before each run (i - a - 1); zero vectors where there is none (a similarity of 0 is
+            # what Bertalign counts for a missing neighbour)
+            before = [src1[i - a - 1] if i - a > 0 else zero for a in widths]
+            u = np.stack([src_vecs[a - 1, i - 1] for a in widths] + [src1[i] if i < n else zero] + before)
+            cols = np.arange(lo[i], hi[i] + 1)
+            base = int(lo[i]) - runs - 1  # the leftmost target neighbour a link of the row can have
+            neighbours = tgt1[np.clip(np.arange(base, hi[i] + 1), 0, m - 1)] @ u[:runs].T
+            tables = []
+            for b in widths:
+                dots = (tgt_vecs[b - 1, np.maximum(cols - 1, 0)] @ u.T).astype(np.float64)  # (cols, 2 runs + 1)
+                sim = dots[:, :runs]  # (cols, a)
+                if self.margin:
+                    # neighbours of the target run (j and j - b - 1, 0-based) against each source run
+                    right = np.where((cols < m)[:, None], neighbours[cols - base], 0.0)
+                    left = np.where((cols - b > 0)[:, None], neighbours[np.maximum(cols - b - 1, base) - base], 0.0)
+                    # neighbours of each source run (i and i - a - 1) against the target run
+                    src_side = _neighbour_mean(dots[:, [runs]], dots[:, runs + 1 :])
+                    sim = sim - (_neighbour_mean(right, left) + src_side) / 2
+                if self.len_penalty:
+                    s_len = src_lens[:, i - 1][None, :]
+                    t_len = tgt_lens[b - 1, np.maximum(cols - 1, 0)][:, None]
+                    with np.errstate(divide="ignore", invalid="ignore"):  # runs that do not exist: never read
+                        sim = sim * np.log2(1 + np.minimum(s_len, t_len) / np.maximum(s_len, t_len))
+                tables.append(sim)
+            row.update(i=i, lo=int(lo[i]), tables=tables)
 
         def score(i: int, a: int, b: int, cols: np.ndarray) -> np.ndarray:
             if a == 0 or b == 0:
                 return np.full(len(cols), self.skip)
-            src_v = src_vecs[a - 1, i - 1]
-            tgt_v = tgt_vecs[b - 1, cols - 1]  # (len(cols), dim): the b-run ending at each target j - 1
-            sim = (tgt_v @ src_v).astype(np.float64)
-            if self.margin:
-                # neighbours of the target side (j and j - b - 1, 0-based) against the source run
-                right = np.where(cols < m, tgt1[np.minimum(cols, m - 1)] @ src_v, 0.0)
-                left = np.where(cols - b > 0, tgt1[np.maximum(cols - b - 1, 0)] @ src_v, 0.0)
-                tgt_side = _neighbour_mean(right, left)
-                # neighbours of the source side (i and i - a - 1) against each target run
-                right = tgt_v @ src1[i] if i < n else np.zeros(len(cols))
-                left = tgt_v @ src1[i - a - 1] if i - a > 0 else np.zeros(len(cols))
-                src_side = _neighbour_mean(right, left)
-                sim = sim - (tgt_side + src_side) / 2
-            if self.len_penalty:
-                s_len = src_lens[a - 1, i - 1]
-                t_len = tgt_lens[b - 1, cols - 1]
-                sim = sim * np.log2(1 + np.minimum(s_len, t_len) / np.maximum(s_len, t_len))
-            return sim
+            if row["i"] != i:
+                prepare(i)
+            return row["tables"][b - 1][cols - row["lo"], a - 1]
 
         return score
