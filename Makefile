@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DING   := /usr/share/trans/de-en
+FREEDICT := /usr/share/dictd
+FREEDICT_PKGS := dict-freedict-fra-eng dict-freedict-eng-fra dict-freedict-fra-deu dict-freedict-deu-fra
 
 .PHONY: setup align test bench clean system-deps caches
 
@@ -18,13 +20,19 @@ $(STAMP): pyproject.toml
 	  (tail -30 $(VENV)/install.log; exit 1)
 	@touch $(STAMP)
 
-# The de-en dictionary (Ding) is a Debian package; install it when we can, and carry on without it when we
-# cannot (the dictionary feature then reports itself as unavailable in every signature).
+# The de-en dictionary (Ding) and the French ones (FreeDict fr-en, en-fr, fr-de, de-fr) are Debian packages;
+# install them when we can, and carry on without them when we cannot (the dictionary feature then reports
+# itself as unavailable in every signature).
 system-deps:
 	@if [ ! -f $(DING) ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		(apt-get install -y -qq trans-de-en >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq trans-de-en >/dev/null 2>&1)) || \
 		echo "note: could not install trans-de-en; de-en dictionary features are off"; \
+	fi
+	@if [ -n "$$(for d in fra-eng eng-fra fra-deu deu-fra; do [ -f $(FREEDICT)/freedict-$$d.dict.dz ] || echo $$d; done)" ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get install -y -qq $(FREEDICT_PKGS) >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(FREEDICT_PKGS) >/dev/null 2>&1)) || \
+		echo "note: could not install $(FREEDICT_PKGS); French dictionary features are off"; \
 	fi
 
 # Dictionaries and the language identifier are unpacked into the user's cache once, at setup, not inside the

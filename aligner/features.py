@@ -366,7 +366,8 @@ FEATURES: dict[str, type[Feature]] = {
 
 class DictionaryOverlap(Feature):
     """Content words of one run that a bilingual dictionary finds translated in the other run
-    (`aligner.dictionary`: CC-CEDICT zh-en, Ding de-en, zh-de through English): the harmonic mean of both
+    (`aligner.dictionary`: CC-CEDICT zh-en, Ding de-en, FreeDict fr-en and fr-de, any two of them through
+    English): the harmonic mean of both
     coverages, minus a baseline so that a chance overlap is no evidence. Unavailable (and left out of the
     signature's feature list) when there is no dictionary for the pair."""
 
