@@ -388,17 +388,7 @@ class DictionaryOverlap(Feature):
         src_bags = self.dictionary.bags(pair.src, pair.src_lang)
         tgt_bags = self.dictionary.bags(pair.tgt, pair.tgt_lang)
         grid = PairGrid(band, kinds)
-        src_hits = np.zeros((grid.n, grid.width), np.float32)  # source words of r met by c
-        tgt_hits = np.zeros((grid.n, grid.width), np.float32)  # target words of c met by r
-        for r in range(grid.n):
-            mine = src_bags[r]
-            if not mine.words:
-                continue
-            for k, c in enumerate(range(grid.lo[r], min(grid.lo[r] + grid.width, grid.m))):
-                theirs = tgt_bags[c]
-                if theirs.words and not mine.union.isdisjoint(theirs.union):
-                    src_hits[r, k] = sum(1 for w in mine.words if not w.isdisjoint(theirs.union))
-                    tgt_hits[r, k] = sum(1 for w in theirs.words if not w.isdisjoint(mine.union))
+        src_hits, tgt_hits = met_words(grid, src_bags, tgt_bags)
         src_prefix, tgt_prefix = grid.prefix(src_hits), grid.prefix(tgt_hits)
         src_words = np.array([len(b) for b in src_bags], np.float64)
         tgt_words = np.array([len(b) for b in tgt_bags], np.float64)
@@ -416,3 +406,44 @@ class DictionaryOverlap(Feature):
             values = np.where((ws > 0) & (wt > 0), f1 - self.baseline, 0.0)
             out[a, b] = _neg_inf_outside(band, a, b, values)
         return out
+
+
+def met_words(grid: PairGrid, src_bags: list, tgt_bags: list) -> tuple[np.ndarray, np.ndarray]:
+    """(n, width) grids of how many content words of source sentence r meet target sentence c's pivots, and
+    how many of c's meet r's. Through an inverted index (pivot -> sentences whose bag holds it): each word
+    is looked up once, not against every sentence of the band (dev de-fr: 2.3 s -> well under 1 s)."""
+    src_hits = np.zeros((grid.n, grid.width), np.float32)
+    tgt_hits = np.zeros((grid.n, grid.width), np.float32)
+    tgt_meeting = _sentences_meeting(tgt_bags)
+    for r, bag in enumerate(src_bags):
+        if bag.words:
+            k = np.concatenate([tgt_meeting(w) for w in bag.words]) - grid.lo[r]
+            src_hits[r] = np.bincount(k[(k >= 0) & (k < grid.width)], minlength=grid.width)[: grid.width]
+    src_meeting = _sentences_meeting(src_bags)
+    for c, bag in enumerate(tgt_bags):
+        if bag.words:
+            rows = np.concatenate([src_meeting(w) for w in bag.words])
+            k = c - grid.lo[rows]
+            inside = (k >= 0) & (k < grid.width)
+            np.add.at(tgt_hits, (rows[inside], k[inside]), 1.0)
+    return src_hits, tgt_hits
+
+
+def _sentences_meeting(bags: list):
+    """word pivots -> sorted numbers of the sentences whose pivots meet them (memoised per pivot set)."""
+    index: dict[int, list[int]] = {}
+    for s, bag in enumerate(bags):
+        for p in bag.union:
+            index.setdefault(p, []).append(s)
+    arrays = {p: np.array(v, np.int64) for p, v in index.items()}
+    empty = np.zeros(0, np.int64)
+    memo: dict[frozenset, np.ndarray] = {}
+
+    def meeting(word: frozenset) -> np.ndarray:
+        got = memo.get(word)
+        if got is None:
+            parts = [arrays[p] for p in word if p in arrays]
+            got = memo[word] = np.unique(np.concatenate(parts)) if parts else empty
+        return got
+
+    return meeting
