@@ -339,7 +339,7 @@ def prepare_cmd() -> None:
 
     identify("Ein kurzer Satz.")
     zh_tokens("预热分词")
-    for pair in (("zh", "en"), ("de", "en")):
+    for pair in (("zh", "en"), ("de", "en"), ("fr", "en")):
         load_dictionary(*pair)
         typer.echo(f"{pair[0]}-{pair[1]}: {dictionary_status(*pair)}", err=True)
 
