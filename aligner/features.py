@@ -447,3 +447,83 @@ def _sentences_meeting(bags: list):
         return got
 
     return meeting
+
+
+class RunEmbedding(Feature):
+    """Bertalign's evidence: the cosine of real embeddings of the two runs' concatenated texts (not sums of
+    sentence vectors), minus a quarter of the mean cosine with the sentences just outside the other run, as
+    `EmbeddingMargin` does. A summed vector weighs a two-word piece ("il faut se hâter") like a whole
+    sentence, so that merges with short pieces look worse than they are; the model reading the joined text
+    does not. Runs of 2..max_side sentences are embedded once per document side (through the embedder's
+    cache), so it costs about max_side times the embedding of single sentences: the aligner uses it by default
+    only up to RUN_EMBEDDING_AUTO_LIMIT sentences a side."""
+
+    name = "overlap"
+    version = "1"
+    neighbour_weight = 0.25
+
+    def __init__(self, embedder=None):
+        self.embedder = embedder  # an object with .encode(texts) -> unit vectors, or a callable giving one
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        embedder = self.embedder() if callable(self.embedder) else self.embedder
+        return embedder.encode(texts)
+
+    def runs(self, texts: list[str], lang: str, vecs: np.ndarray, size: int, memo: dict) -> np.ndarray:
+        """(n+1, dim): row i holds the unit vector of the run [i-size, i) (zero where i < size)."""
+        if size not in memo:
+            from aligner.align import join_sentences
+
+            out = np.zeros((len(texts) + 1, vecs.shape[1]), np.float32)
+            if size == 1:
+                out[1:] = vecs
+            elif size <= len(texts):
+                out[size:] = self._encode([join_sentences(texts[i - size : i], lang)
+                                           for i in range(size, len(texts) + 1)])
+            memo[size] = out
+        return memo[size]
+
+    def scores(self, pair, band, kinds):
+        src_memo, tgt_memo = pair.cache.setdefault("src_runs", {}), pair.cache.setdefault("tgt_runs", {})
+        dim = pair.src_vecs.shape[1]
+        # single sentences with a zero row at both ends: index k+1 is sentence k, 0 and n+1 are "outside"
+        src1 = np.vstack([np.zeros((1, dim), np.float32), pair.src_vecs, np.zeros((1, dim), np.float32)])
+        tgt1 = np.vstack([np.zeros((1, dim), np.float32), pair.tgt_vecs, np.zeros((1, dim), np.float32)])
+        i = np.arange(band.n + 1)
+        j = band.cols()
+        valid_j = np.clip(j, 0, band.m)
+        out = {}
+        for a, b in kinds:
+            if a == 0 or b == 0:
+                continue
+            src_run = self.runs(pair.src, pair.src_lang, pair.src_vecs, a, src_memo)
+            tgt_run = self.runs(pair.tgt, pair.tgt_lang, pair.tgt_vecs, b, tgt_memo)
+            cos = band_products(src_run, tgt_run, valid_j)
+            # neighbours: target sentences j-b-1 and j (rows j-b and j+1 of tgt1), source i-a-1 and i
+            before_t = _masked(band_products(src_run, tgt1, np.clip(valid_j - b, 0, band.m + 1)), valid_j - b - 1 >= 0)
+            after_t = _masked(band_products(src_run, tgt1, np.clip(valid_j + 1, 0, band.m + 1)), valid_j < band.m)
+            before_s = _masked(band_products(src1[np.clip(i - a, 0, band.n + 1)], tgt_run, valid_j),
+                               (i - a - 1 >= 0)[:, None])
+            after_s = _masked(band_products(src1[np.clip(i + 1, 0, band.n + 1)], tgt_run, valid_j),
+                              (i < band.n)[:, None])
+            margin = cos - self.neighbour_weight * 0.5 * (_mean_present(before_t, after_t)
+                                                          + _mean_present(before_s, after_s))
+            out[a, b] = _neg_inf_outside(band, a, b, margin)
+        return out
+
+
+def band_products(rows: np.ndarray, table: np.ndarray, cols: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """(n+1, width) dot products rows[i] . table[cols[i, k]]: one matrix product per chunk of rows over the
+    slice of the table that chunk's columns span (the band is monotone, so the slice stays narrow)."""
+    out = np.zeros(cols.shape, np.float32)
+    for r0 in range(0, len(rows), chunk):
+        r1 = min(r0 + chunk, len(rows))
+        c = cols[r0:r1]
+        c0, c1 = int(c.min()), int(c.max()) + 1
+        block = rows[r0:r1] @ table[c0:c1].T
+        out[r0:r1] = np.take_along_axis(block, c - c0, axis=1)
+    return out
+
+
+def _masked(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    return np.where(inside, values, np.nan)
