@@ -55,3 +55,16 @@ def test_long_documents_leave_it_out_unless_asked(embedder, monkeypatch):
     forced = Aligner(["a.", "b.", "c."], ["x.", "y.", "z."], "en", "de", embedder=embedder,
                      features=["embedding", "overlap"])
     assert "overlap-1" in forced.signature and forced.weights["embedding"] == align.OVERLAP_WEIGHTS["embedding"]
+
+
+def test_runs_longer_than_max_embedded_take_summed_vectors(embedder, monkeypatch):
+    src = ["Der Gipfel ist 8848 Meter hoch.", "Er wurde 1953 erstmals bestiegen.", "Das Wetter war gut."]
+    tgt = ["Le sommet culmine à 8848 mètres et fut gravi pour la première fois en 1953.", "Il faisait beau."]
+    vecs = embedder.encode(src + tgt)
+    pair = feats.SentencePair(src, tgt, "de", "fr", vecs[:3], vecs[3:])
+    feature = feats.RunEmbedding(embedder)
+    monkeypatch.setattr(feature, "max_embedded", 1)
+    monkeypatch.setattr(feature, "neighbour_weight", 0.0)
+    scores = feature.scores(pair, search.Band.full(3, 2), [(2, 1)])
+    summed = vecs[0] + vecs[1]
+    assert scores[2, 1][2, 1] == pytest.approx(float(summed @ vecs[3]) / float(np.linalg.norm(summed)), abs=1e-5)
