@@ -39,7 +39,7 @@ DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0
 # With real embeddings of the runs (the `overlap` feature) the summed-vector margin becomes a small correction
 # and members must weigh more, or short foreign lines (captions, OCR debris) get glued onto links. Chosen on
 # the development material, Text+Berg dev plus the letter's hand alignment (strict F1, without -> with):
-# dev .891 -> .884, letter en-de .872 -> .945, zh-de .878 -> .950, en-zh .957 -> .957.
+# dev .891 -> .886, letter en-de .872 -> .945, zh-de .878 -> .950, en-zh .957 -> .957.
 OVERLAP_WEIGHTS = {"overlap": 1.0, "embedding": 0.25, "members": 1.0}
 # Embedding every run of 2..max_side sentences costs about max_side times the single sentences: by default
 # only up to this many sentences a side (the Bible's 6,301 would take 5x its 20 s).
