@@ -68,3 +68,18 @@ def test_runs_longer_than_max_embedded_take_summed_vectors(embedder, monkeypatch
     scores = feature.scores(pair, search.Band.full(3, 2), [(2, 1)])
     summed = vecs[0] + vecs[1]
     assert scores[2, 1][2, 1] == pytest.approx(float(summed @ vecs[3]) / float(np.linalg.norm(summed)), abs=1e-5)
+
+
+def test_a_foreign_sentence_at_the_edge_of_a_merge_is_detached(embedder):
+    from aligner.align import DEFAULT_MIN_JOINED_GAIN, detach_foreign_edges
+
+    src = ["The expedition reached the summit on the ninth of May, after three weeks of bad weather."]
+    note = ["Die Expedition erreichte den Gipfel am neunten Mai, nach drei Wochen schlechten Wetters.",
+            "Ein Sherpa ist ein Angehöriger eines Volkes im Himalaya, das oft Träger stellt."]
+    # a link 1-2 ending at (1, 2): the explanation added by the translator leaves it as a 0-1 link
+    assert detach_foreign_edges([(1, 2, 1, 2)], src, note, "en", "de", embedder, DEFAULT_MIN_JOINED_GAIN) == \
+        [(1, 1, 1, 1), (0, 1, 1, 2)]
+    # a sentence split in two halves stays one 1-2 link; null links pass through
+    halves = ["Die Expedition erreichte den Gipfel am neunten Mai,", "nach drei Wochen schlechten Wetters."]
+    assert detach_foreign_edges([(1, 2, 1, 2), (0, 1, 1, 3)], src, halves + ["Fotos: Archiv."], "en", "de",
+                                embedder, DEFAULT_MIN_JOINED_GAIN) == [(1, 2, 1, 2), (0, 1, 1, 3)]
