@@ -324,11 +324,7 @@ def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos:
             worst, side, pos = min(candidates)
             if worst >= min_member_cos:
                 break
-            run = src if side == "s" else tgt
-            k = run.pop(pos)
-            null = (1, 0, k + 1, (tgt[0] if pos == 0 else tgt[-1] + 1)) if side == "s" else \
-                   (0, 1, (src[0] if pos == 0 else src[-1] + 1), k + 1)
-            (before.append(null) if pos == 0 else after.insert(0, null))
+            _detach_edge(side, pos, src, tgt, before, after)
         x, y = src_vecs[src].sum(axis=0), tgt_vecs[tgt].sum(axis=0)
         cos = float(x @ y) / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9)
         if cos < min_link_cos:
@@ -364,17 +360,21 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
             best = int(np.argmax(gains))
             if gains[best] <= min_gain:
                 break
-            side, pos = candidates[best]
-            run = src_run if side == "s" else tgt_run
-            k = run.pop(pos)
-            if side == "s":
-                null = (1, 0, k + 1, tgt_run[0] if pos == 0 else tgt_run[-1] + 1)
-            else:
-                null = (0, 1, src_run[0] if pos == 0 else src_run[-1] + 1, k + 1)
-            before.append(null) if pos == 0 else after.insert(0, null)
+            _detach_edge(*candidates[best], src_run, tgt_run, before, after)
         out += before + [(len(src_run), len(tgt_run), src_run[-1] + 1, tgt_run[-1] + 1) if src_run and tgt_run
                          else (a, b, i, j)] + after
     return out
+
+
+def _detach_edge(side: str, pos: int, src: list[int], tgt: list[int], before: list, after: list) -> None:
+    """Take the first (pos 0) or last sentence of a link's source ("s") or target side out of the link, as a
+    1-0/0-1 path step placed before or after what remains of the link."""
+    k = (src if side == "s" else tgt).pop(pos)
+    if side == "s":
+        null = (1, 0, k + 1, tgt[0] if pos == 0 else tgt[-1] + 1)
+    else:
+        null = (0, 1, src[0] if pos == 0 else src[-1] + 1, k + 1)
+    before.append(null) if pos == 0 else after.insert(0, null)
 
 
 def _with_nulls(band, kinds, link_scores: dict, null_cost: float) -> dict:

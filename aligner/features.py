@@ -178,7 +178,7 @@ class EmbeddingMargin(Feature):
             # ... and the source sentences around the source run, against the target run
             before_s = _neighbour(grid.box(dots, -a - 1, 1, -b, b), tgt_norm, src_norm1, i - a - 1, band.n)
             after_s = _neighbour(grid.box(dots, 0, 1, -b, b), tgt_norm, src_norm1, i, band.n)
-            margin = cos - self.neighbour_weight * 0.5 * (_mean_present(before_t, after_t) + _mean_present(before_s, after_s))
+            margin = neighbour_margin(cos, before_t, after_t, before_s, after_s, self.neighbour_weight)
             out[a, b] = _neg_inf_outside(band, a, b, margin)
             pair.cache.setdefault("cosine", {})[a, b] = cos
         return out
@@ -221,6 +221,12 @@ def _neighbour(dot_sum, run_norm, unit_norms, index, length):
     inside = (index >= 0) & (index < length)
     norms = unit_norms[np.clip(index, 0, max(length - 1, 0))] if length else np.ones_like(dot_sum)
     return np.where(inside, dot_sum / np.maximum(run_norm * norms, 1e-9), np.nan)
+
+
+def neighbour_margin(cos, before_t, after_t, before_s, after_s, weight: float):
+    """A run pair's cosine minus `weight` times the mean cosine of each run with the units just outside the
+    other run (NaN where there is none), averaged over the two sides."""
+    return cos - weight * 0.5 * (_mean_present(before_t, after_t) + _mean_present(before_s, after_s))
 
 
 def _mean_present(x, y):
@@ -526,8 +532,7 @@ class RunEmbedding(Feature):
                                (i - a - 1 >= 0)[:, None])
             after_s = _masked(band_products(src1[np.clip(i + 1, 0, band.n + 1)], tgt_run, valid_j),
                               (i < band.n)[:, None])
-            margin = cos - self.neighbour_weight * 0.5 * (_mean_present(before_t, after_t)
-                                                          + _mean_present(before_s, after_s))
+            margin = neighbour_margin(cos, before_t, after_t, before_s, after_s, self.neighbour_weight)
             out[a, b] = _neg_inf_outside(band, a, b, margin)
         return out
 
