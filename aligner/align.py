@@ -348,7 +348,8 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
         while src_run and tgt_run and len(src_run) + len(tgt_run) > 2:
             candidates = [(side, pos) for side, run in (("s", src_run), ("t", tgt_run)) if len(run) > 1
                           for pos in (0, len(run) - 1)]
-            joined = [join_sentences([src[k] for k in src_run], src_lang), join_sentences([tgt[k] for k in tgt_run], tgt_lang)]
+            joined = [join_sentences([src[k] for k in src_run], src_lang),
+                      join_sentences([tgt[k] for k in tgt_run], tgt_lang)]
             for side, pos in candidates:
                 run, texts, lang = (src_run, src, src_lang) if side == "s" else (tgt_run, tgt, tgt_lang)
                 rest = run[1:] if pos == 0 else run[:-1]

@@ -11,7 +11,8 @@ and the result is the same whatever runs them.
 
 Outputs in OUT (NAME from `--name`):
 - `NAME.tmx` (every language), `NAME.<l1>-<l2>.tmx` (one per language pair: the pair's own view of the units,
-  `pair_tables`), `NAME.parquet` (the central units table, corpus.table), `documents.csv` (every candidate document pair, its scores and decision),
+  `pair_tables`), `NAME.parquet` (the central units table, corpus.table), `documents.csv` (every candidate
+  document pair, its scores and decision),
   `unaligned.csv` (every sentence in no unit, with the reason), `fidelity.parquet`/`fidelity.csv` (per-unit
   fidelity), `fidelity_documents.parquet`/`.csv` (per document), `compare.html` (side by side).
 - Several groups go into the same files: the table's `corpus` column names the group (`NAME` when the folder

@@ -51,6 +51,19 @@ class SentencePair:
         return len(self.tgt_vecs)
 
 
+def band_products(rows: np.ndarray, table: np.ndarray, cols: np.ndarray, chunk: int = 256) -> np.ndarray:
+    """(n+1, width) dot products rows[i] . table[cols[i, k]]: one matrix product per chunk of rows over the
+    slice of the table that chunk's columns span (the band is monotone, so the slice stays narrow)."""
+    out = np.zeros(cols.shape, np.float32)
+    for r0 in range(0, len(rows), chunk):
+        r1 = min(r0 + chunk, len(rows))
+        c = cols[r0:r1]
+        c0, c1 = int(c.min()), int(c.max()) + 1
+        block = rows[r0:r1] @ table[c0:c1].T
+        out[r0:r1] = np.take_along_axis(block, c - c0, axis=1)
+    return out
+
+
 class PairGrid:
     """Sentence pairs (r, c) that links ending in a band can touch, with one neighbour on each side:
     row r (source sentence) holds target sentences lo[r] .. lo[r] + width - 1."""
@@ -69,16 +82,10 @@ class PairGrid:
         return self.lo[rows, None] + np.arange(self.width)[None, :]
 
     def products(self, src: np.ndarray, tgt: np.ndarray, chunk: int = 256) -> np.ndarray:
-        """(n, width) dot products src[r] . tgt[c]: one dense matrix product per chunk of rows."""
-        out = np.zeros((self.n, self.width), np.float32)
-        for r0 in range(0, self.n, chunk):
-            r1 = min(r0 + chunk, self.n)
-            c0 = int(self.lo[r0])
-            c1 = min(int(self.lo[r1 - 1]) + self.width, self.m)
-            block = src[r0:r1] @ tgt[c0:c1].T
-            idx = np.clip(self.cols(slice(r0, r1)) - c0, 0, c1 - c0 - 1)
-            out[r0:r1] = np.take_along_axis(block, idx, axis=1)
-        out[self.cols() >= self.m] = 0.0
+        """(n, width) dot products src[r] . tgt[c] (0 past the last target sentence)."""
+        cols = self.cols()
+        out = band_products(src[: self.n], tgt, np.clip(cols, 0, max(self.m - 1, 0)), chunk)
+        out[cols >= self.m] = 0.0
         return out
 
     def prefix(self, values: np.ndarray) -> np.ndarray:
@@ -535,19 +542,6 @@ class RunEmbedding(Feature):
             margin = neighbour_margin(cos, before_t, after_t, before_s, after_s, self.neighbour_weight)
             out[a, b] = _neg_inf_outside(band, a, b, margin)
         return out
-
-
-def band_products(rows: np.ndarray, table: np.ndarray, cols: np.ndarray, chunk: int = 256) -> np.ndarray:
-    """(n+1, width) dot products rows[i] . table[cols[i, k]]: one matrix product per chunk of rows over the
-    slice of the table that chunk's columns span (the band is monotone, so the slice stays narrow)."""
-    out = np.zeros(cols.shape, np.float32)
-    for r0 in range(0, len(rows), chunk):
-        r1 = min(r0 + chunk, len(rows))
-        c = cols[r0:r1]
-        c0, c1 = int(c.min()), int(c.max()) + 1
-        block = rows[r0:r1] @ table[c0:c1].T
-        out[r0:r1] = np.take_along_axis(block, c - c0, axis=1)
-    return out
 
 
 def _masked(values: np.ndarray, inside: np.ndarray) -> np.ndarray:
