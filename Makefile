@@ -47,7 +47,7 @@ test: setup
 	$(PY) -m pytest -q
 
 bench: setup
-	$(PY) -m aligner.bench
+	$(PY) -m benchmarks.bench
 
 clean:
 	rm -rf output .pytest_cache

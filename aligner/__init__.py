@@ -5,8 +5,7 @@ multi-language merging, fidelity scoring, evaluation, and the `corpus` command l
 def __getattr__(name: str):
     # `from aligner import Aligner` without importing numpy/polars for every `corpus` command
     if name in ("Aligner", "Alignment"):
-        from aligner import align
-
+        from aligner.align import aligner as align
         return getattr(align, name)
     raise AttributeError(f"module 'aligner' has no attribute {name!r}")
 

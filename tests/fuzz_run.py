@@ -2,7 +2,7 @@
 
 Feeds random and mutated files (byte flips, truncations, inserted NULs, spliced chunks, random XML built from
 the tags of real TMX files, random Markdown and mixed-script text, re-encodings) to
-`corpus.tmx.load_tmx` and `corpus.reader.read_documents`. The only acceptable failure is `CorpusError` (the
+`corpus.formats.tmx.load_tmx` and `corpus.reading.reader.read_documents`. The only acceptable failure is `CorpusError` (the
 clean one-line error the CLI prints); any other exception, and any input that takes longer than
 `--slow` seconds, is a finding: the input is saved under tests/data/fuzz/<target>/ by the hash of its bytes,
 where tests/test_fuzz_replay.py replays it on every test run.
@@ -75,11 +75,11 @@ def _tmx_target(path: Path) -> None:
 
     from rich.console import Console
 
-    from corpus.inspect import run_inspect
-    from corpus.page import render_page
-    from corpus.table import validate_units
-    from corpus.terminal import print_units
-    from corpus.tmx import load_tmx, write_tmx
+    from corpus.views.inspect import run_inspect
+    from corpus.views.page import render_page
+    from corpus.formats.table import validate_units
+    from corpus.views.terminal import print_units
+    from corpus.formats.tmx import load_tmx, write_tmx
 
     doc = load_tmx(path)
     validate_units(doc.units)  # what the reader returns is a well-typed units table
@@ -93,7 +93,7 @@ def _tmx_target(path: Path) -> None:
 
 
 def _document_target(path: Path) -> None:
-    from corpus.reader import read_documents
+    from corpus.reading.reader import read_documents
 
     docs = read_documents(path)
     assert docs, "read_documents returned no document without raising CorpusError"
@@ -128,8 +128,8 @@ def seed_inputs(target: str) -> list[bytes]:
 
 
 def _our_tmx() -> bytes:
-    from corpus.table import units_frame
-    from corpus.tmx import write_tmx
+    from corpus.formats.table import units_frame
+    from corpus.formats.tmx import write_tmx
 
     rows = []
     for uid, (en, de, zh) in enumerate([
@@ -324,10 +324,10 @@ def fuzz_atheris(target: str, seconds: float, slow: float) -> None:  # pragma: n
     import atheris
 
     with atheris.instrument_imports(include=["corpus"]):
-        import corpus.markdown  # noqa: F401
-        import corpus.reader  # noqa: F401
-        import corpus.segment  # noqa: F401
-        import corpus.tmx  # noqa: F401
+        import corpus.reading.markdown  # noqa: F401
+        import corpus.reading.reader  # noqa: F401
+        import corpus.text.segment  # noqa: F401
+        import corpus.formats.tmx  # noqa: F401
     workdir = Path(tempfile.mkdtemp())
     seeds = Path(tempfile.mkdtemp())
     for k, data in enumerate(seed_inputs(target) + [p.read_bytes() for p in (FUZZ_DIR / target).glob("*")]):

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 
 from aligner import Aligner
-from aligner.evaluate import evaluate
-from aligner.links import read_links
+from aligner.eval.alignment import evaluate
+from aligner.align.links import read_links
 from corpus.errors import CorpusError
-from corpus.table import validate_units
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from corpus.formats.table import validate_units
+from benchmarks.datasets import DATA as BENCH_DATA
 
 BENCH = BENCH_DATA / "textberg-defr"
 
@@ -24,7 +24,7 @@ def _lines(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def embedder():
-    from aligner.embed import Embedder
+    from aligner.models.embed import Embedder
 
     return Embedder()
 
@@ -68,7 +68,7 @@ def test_signature_names_the_configuration(embedder):
     assert parts["feat"] == "embedding-2+length-2"
     assert parts["max"] == "5" and parts["null"] == "0.20"
     # the dictionary feature is named with its version when de-fr has one (FreeDict installed), else as none
-    from aligner.dictionary import dictionary_status
+    from aligner.models.dictionary import dictionary_status
 
     expected = "dictionary-1" if dictionary_status("de", "fr") == "dict:available" else "dictionary:none"
     assert expected in Aligner(SRC, TGT, "de", "fr", embedder=embedder).signature

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.links import parse_links, read_links
+from aligner.align.links import parse_links, read_links
 
 DE = ["Der Gipfel ist 8848 Meter hoch.", "", "Die Expedition begann im März.", "Sie dauerte drei Monate.",
       "Das Wetter war schlecht.", "Alle kehrten gesund zurück."]
@@ -48,7 +48,7 @@ def test_links_table_and_tmx_files(files):
     assert run.returncode == 0, run.stderr
     assert run.stdout == ""
     links = read_links(files / "out.links")
-    from corpus.table import read_parquet, validate_units
+    from corpus.formats.table import read_parquet, validate_units
 
     table = validate_units(read_parquet(files / "out.parquet"))
     assert table.height == sum(bool(l.src) + bool(l.tgt) for l in links)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from aligner.align import Aligner
-from aligner.search import FULL_GRID_NODES
+from aligner.align.aligner import Aligner
+from aligner.align.search import FULL_GRID_NODES
 
 
 class GenreVectors:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from aligner import Aligner
-from aligner.evaluate import evaluate
-from aligner.links import Link
-from corpus.reader import read_folder
+from aligner.eval.alignment import evaluate
+from aligner.align.links import Link
+from corpus.reading.reader import read_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = ROOT / "tests/data/letter"
@@ -30,7 +30,7 @@ def sentences():
 
 @pytest.fixture(scope="module")
 def alignments(sentences):
-    from aligner.embed import Embedder
+    from aligner.models.embed import Embedder
 
     embedder = Embedder()
     out = {}

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from aligner import Aligner
-from aligner import features as feats
-from aligner import search
-from aligner.align import join_sentences
-from aligner.embed import Embedder
+from aligner.align import features as feats
+from aligner.align import search
+from corpus.text.languages import join_sentences
+from aligner.models.embed import Embedder
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,7 @@ def test_scores_are_cosines_of_the_joined_texts(embedder):
 
 
 def test_long_documents_leave_it_out_unless_asked(embedder, monkeypatch):
-    from aligner import align
-
+    from aligner.align import aligner as align
     monkeypatch.setattr(align, "RUN_EMBEDDING_AUTO_LIMIT", 2)
     auto = Aligner(["a.", "b.", "c."], ["x.", "y.", "z."], "en", "de", embedder=embedder)
     assert "overlap:off(>2)" in auto.signature
@@ -71,7 +70,7 @@ def test_runs_longer_than_max_embedded_take_summed_vectors(embedder, monkeypatch
 
 
 def test_a_foreign_sentence_at_the_edge_of_a_merge_is_detached(embedder):
-    from aligner.align import DEFAULT_MIN_JOINED_GAIN, detach_foreign_edges
+    from aligner.align.aligner import DEFAULT_MIN_JOINED_GAIN, detach_foreign_edges
 
     src = ["The expedition reached the summit on the ninth of May, after three weeks of bad weather."]
     note = ["Die Expedition erreichte den Gipfel am neunten Mai, nach drei Wochen schlechten Wetters.",

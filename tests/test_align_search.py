@@ -7,10 +7,8 @@ import itertools
 import numpy as np
 import pytest
 
-from aligner import features as feats
-from aligner import search
-
-
+from aligner.align import features as feats
+from aligner.align import search
 def _brute_force_best(n, m, score):
     """Best monotone path by exhaustive recursion over link types (tiny grids only)."""
     kinds = search.link_types(2, 3)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from aligner import bench
-from aligner.links import Link
+from benchmarks import bench
+from aligner.align.links import Link
 
 needs_bench_data = pytest.mark.skipif(not bench.BENCH.is_dir(), reason=f"benchmark data not found at {bench.BENCH}")
 

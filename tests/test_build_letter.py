@@ -13,7 +13,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from aligner.build import NO_COUNTERPART, NOT_PARALLEL, OUTSIDE
+from aligner.pipeline.group import NO_COUNTERPART, NOT_PARALLEL, OUTSIDE
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECT = yaml.safe_load((ROOT / "tests/data/letter/expectations.yaml").read_text(encoding="utf-8"))
@@ -106,7 +106,7 @@ def test_the_tmx_holds_all_three_languages_per_full_unit(built):
 
 def _pair_links(units: pl.DataFrame, a: str, b: str, sizes: dict[str, int]):
     """The units holding both languages as links a -> b, every other sentence a null link."""
-    from aligner.links import Link
+    from aligner.align.links import Link
 
     both = (units.with_columns(pl.col("lang").str.slice(0, 2)).filter(pl.col("lang").is_in([a, b]))
             .group_by("unit_id").agg(pl.col("lang"), pl.col("sent_ids")).filter(pl.col("lang").list.len() == 2))
@@ -126,10 +126,10 @@ def test_units_agree_with_the_hand_alignment_of_the_letter(built):
     units), scored against tests/data/letter/gold.*.jsonl (`pytest -s` prints the figures the README quotes)."""
     import json
 
-    from aligner.evaluate import evaluate
-    from aligner.links import Link
-    from corpus.reader import read_folder
-    from corpus.tmx import read_tmx
+    from aligner.eval.alignment import evaluate
+    from aligner.align.links import Link
+    from corpus.reading.reader import read_folder
+    from corpus.formats.tmx import read_tmx
 
     out, _ = built
     docs = {d.lang: d for d in read_folder(ROOT / "seeds") if d.id.startswith(("001_", "004_"))}

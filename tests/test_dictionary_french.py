@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from aligner import dictionary as dm
-from aligner.dictionary import bag_overlap, load_dictionary
+from aligner.models import dictionary as dm
+from aligner.models.dictionary import bag_overlap, load_dictionary
 
 needs_freedict = pytest.mark.skipif(bool(dm.freedict_fr_missing()),
                                     reason="FreeDict fra-eng/eng-fra/fra-deu/deu-fra not installed")

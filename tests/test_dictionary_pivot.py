@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from aligner import dictionary as dm
-from aligner.dictionary import bag_overlap, load_dictionary
+from aligner.models import dictionary as dm
+from aligner.models.dictionary import bag_overlap, load_dictionary
 
 needs_ding = pytest.mark.skipif(not dm.DING_PATH.is_file(), reason="Ding de-en (trans-de-en) not installed")
 

@@ -14,9 +14,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from aligner.build import BuildOptions, build_corpus
-from aligner.distributed import BIBLE, DaskExecutor, SerialExecutor, bible_folder, group_path
-from aligner.layout import split_layout
+from aligner.pipeline.build import BuildOptions, build_corpus
+from aligner.pipeline.executors import DaskExecutor, SerialExecutor, group_path
+from benchmarks.datasets import DATA, bible_folder
+
+BIBLE = DATA / "bible-enzh"
+from aligner.pipeline.layout import split_layout
 
 PAIRS = 20
 BROKEN = "zz-broken"  # sorts last: the group whose German file is binary
@@ -44,7 +47,7 @@ def folder(env, tmp_path_factory) -> Path:
 
 
 def _build(folder: Path, out: Path, executor, resume: bool = False):
-    from aligner.embed import Embedder
+    from aligner.models.embed import Embedder
 
     # An embedder on this module's cache, as the workers use: both sides see the same stored vectors.
     options = BuildOptions(presegmented=True, embedder=Embedder())
@@ -151,7 +154,7 @@ def test_resume_runs_only_the_groups_not_stored(folder, in_process, tmp_path):
 
 
 def _write_entries(args) -> int:
-    from aligner.embed import EmbeddingCache
+    from aligner.models.embed import EmbeddingCache
 
     path, worker = args
     cache = EmbeddingCache(Path(path), "test-model")
@@ -162,7 +165,7 @@ def _write_entries(args) -> int:
 
 
 def test_processes_writing_one_embedding_cache_at_once_lose_nothing(tmp_path):
-    from aligner.embed import EmbeddingCache
+    from aligner.models.embed import EmbeddingCache
 
     path = tmp_path / "embeddings.sqlite"
     with multiprocessing.get_context("spawn").Pool(3) as pool:
@@ -173,8 +176,8 @@ def test_processes_writing_one_embedding_cache_at_once_lose_nothing(tmp_path):
 
 
 def test_a_large_table_is_written_as_a_folder_of_whole_corpora(tmp_path):
-    from aligner.distributed import write_units_parquet
-    from corpus.table import units_frame
+    from aligner.pipeline.executors import write_units_parquet
+    from corpus.formats.table import units_frame
 
     units = units_frame([{"corpus": f"c{c}", "unit_id": u, "lang": lang, "text": f"{c} {u} {lang}", "sent_ids": [u]}
                          for c in range(7) for u in range(c + 3) for lang in ("en", "zh")])
@@ -191,7 +194,7 @@ def test_a_large_table_is_written_as_a_folder_of_whole_corpora(tmp_path):
 
 
 def test_without_workers_a_small_folder_runs_in_process():
-    from aligner.distributed import AUTO_SERIAL_BELOW, executor_for
+    from aligner.pipeline.executors import AUTO_SERIAL_BELOW, executor_for
 
     executor = executor_for(None, None)
     assert list(executor.map(str.upper, ["a", "b", "c"])) == [(0, "A"), (1, "B"), (2, "C")]

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aligner.docalign import DocumentAligner, decisions_frame, document_groups
-from corpus.reader import read_folder
+from aligner.align.docalign import DocumentAligner, decisions_frame, document_groups
+from corpus.reading.reader import read_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECT = yaml.safe_load((ROOT / "tests/data/letter/expectations.yaml").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.docalign import (
+from aligner.align.docalign import (
     DocumentAligner,
     PairDecision,
     decisions_frame,
@@ -18,7 +18,7 @@ from aligner.docalign import (
     margin_matrix,
     ordered_stretches,
 )
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from benchmarks.datasets import DATA as BENCH_DATA
 
 TEXTBERG = BENCH_DATA / "textberg-defr"
 

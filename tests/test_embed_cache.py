@@ -3,14 +3,14 @@ the cache keeps to its size limit, and two worker processes give what one gives.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from aligner import embed
-from aligner.embed import Embedder, EmbeddingCache, cache_dir
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from aligner.models import embed
+from aligner.models.embed import Embedder, EmbeddingCache
+from corpus.cache import cache_dir
+from benchmarks.datasets import DATA as BENCH_DATA
 
 BIBLE = BENCH_DATA / "bible-enzh"
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import nltk.translate.gale_church as nltk_gc
 import pytest
 
-from aligner.evaluate import evaluate
-from aligner.galechurch import GaleChurch, _search, pairs_to_links
-from aligner.links import Link, read_links
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from aligner.eval.alignment import evaluate
+from aligner.align.galechurch import GaleChurch, _search, pairs_to_links
+from aligner.align.links import Link, read_links
+from benchmarks.datasets import DATA as BENCH_DATA
 
 TB = BENCH_DATA / "textberg-defr"
 BIBLE = BENCH_DATA / "bible-enzh"

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from aligner.evaluate import evaluate, merge_within
-from aligner.links import Link, read_links
-from aligner.bench import BENCH as BENCH_DATA  # ../shared/bench beside the repo, or $CORPUS_BENCH_DATA
+from aligner.eval.alignment import evaluate, merge_within
+from aligner.align.links import Link, read_links
+from benchmarks.datasets import DATA as BENCH_DATA
 
 BENCH = BENCH_DATA
 

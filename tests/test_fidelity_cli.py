@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from aligner.cli import main
-from aligner.fidelity_bench import load_items
+from benchmarks.fidelity_bench import load_items
 
 DOC = sorted((i for i in load_items() if i.pair == "en-de" and i.kind == "hand"), key=lambda i: i.pos)[:12]
 
@@ -74,8 +74,8 @@ def test_links_past_the_end_are_a_one_line_error(monkeypatch, capsys, texts, tmp
 
 
 def test_score_tmx_writes_fidelity_props(monkeypatch, capsys, tmp_path):
-    from corpus.table import units_frame
-    from corpus.tmx import read_tmx, write_tmx
+    from corpus.formats.table import units_frame
+    from corpus.formats.tmx import read_tmx, write_tmx
 
     rows = []
     for k, item in enumerate(DOC):

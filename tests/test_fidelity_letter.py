@@ -7,8 +7,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from aligner.fidelity import FidelityScorer, document_gaps, fidelity_report, score_units
-from aligner.fidelity_bench import corruptions, load_items, roc_auc, score_items
+from aligner.fidelity.scorer import FidelityScorer, document_gaps, fidelity_report, score_units
+from benchmarks.fidelity_bench import corruptions, load_items, roc_auc, score_items
 
 ITEMS = load_items()
 BASE = [i for i in ITEMS if i.kind == "hand"]
@@ -80,7 +80,7 @@ def _letter_units() -> pl.DataFrame:
             unit({"de": "Daguerreotypie ist eine frühe Fototechnik, die 1839 vom Franzosen Louis Daguerre erfunden wurde."})
     unit({"en": "© 2024 Cristobal Valenzuela."})
     unit({"de": "Stimmen Sie den Ansichten des CEO von Runway zu?"})
-    from corpus.table import units_frame
+    from corpus.formats.table import units_frame
 
     return units_frame(rows)
 
@@ -135,10 +135,10 @@ def test_unaligned_sentences_count_as_omissions_and_additions():
         {"corpus": "c", "doc_id": "de", "lang": "de", "sent_id": 0, "text": "Ein Artikel über Runway."},
         {"corpus": "c", "doc_id": "de", "lang": "de", "sent_id": de_pos, "text": "Stimmen Sie zu?"},
     ]
-    from corpus.table import units_frame
+    from corpus.formats.table import units_frame
 
     reasons = {"c": "no counterpart in the other languages", "": "document parallel to no other document"}
-    # the builder's table (aligner.build.UNALIGNED_SCHEMA): corpus, doc_id, lang, sent_id, text, reason
+    # the builder's table (aligner.pipeline.group.UNALIGNED_SCHEMA): corpus, doc_id, lang, sent_id, text, reason
     unaligned = pl.DataFrame([{**u, "reason": reasons[u["corpus"]]} for u in unaligned],
                              schema={"corpus": pl.Utf8, "doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64,
                                      "text": pl.Utf8, "reason": pl.Utf8})
@@ -154,7 +154,7 @@ def test_unaligned_sentences_count_as_omissions_and_additions():
 
 
 def test_report_files_and_terminal_summary(tmp_path):
-    from aligner.fidelity import summary, write_report
+    from aligner.fidelity.scorer import summary, write_report
 
     units = _letter_units()
     per_unit, per_doc = fidelity_report(units, source_lang="en")

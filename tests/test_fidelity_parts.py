@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.fidelity import FidelityScorer, bracket_flags, language_flags
-from aligner.fidelity_parts import (
+from aligner.fidelity.scorer import FidelityScorer, bracket_flags, language_flags
+from aligner.fidelity.parts import (
     DictionaryCoverage,
     EntitiesPreserved,
     LengthRatio,
@@ -109,7 +109,7 @@ def test_dictionary_coverage_spots_an_omission():
         ["Die Infrastruktur ist gelegt.", "Die Medienlandschaft verändert sich.", "Die Kamera schuf die Fotografie."],
         "en", "de",
     )
-    from aligner.dictionary import load_dictionary
+    from aligner.models.dictionary import load_dictionary
 
     pairs.dictionary = load_dictionary("en", "de")
     if pairs.dictionary is None:
@@ -174,7 +174,7 @@ def test_negation_and_question_flags():
 
 
 def test_clause_coverage_finds_the_dropped_clause():
-    from aligner.fidelity_parts import ClauseCoverage, clauses
+    from aligner.fidelity.parts import ClauseCoverage, clauses
 
     assert clauses("The infrastructure is laid. The foundation is built.", "en") == [
         "The infrastructure is laid", "The foundation is built."]
@@ -207,7 +207,7 @@ def test_clause_coverage_finds_the_dropped_clause():
 
 
 def test_inconsistent_term_only_for_a_different_word():
-    from aligner.fidelity import inconsistent_terms
+    from aligner.fidelity.scorer import inconsistent_terms
 
     scorer = FidelityScorer("en", "de", use_embeddings=False)
     if scorer.dictionary is None:

@@ -9,10 +9,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from aligner.bench import BENCH
-from aligner.embed import Embedder, EmbeddingCache
-from aligner.fidelity import score_pairs
-from aligner.links import read_links
+from benchmarks.bench import BENCH
+from aligner.models.embed import Embedder, EmbeddingCache
+from aligner.fidelity.scorer import score_pairs
+from aligner.align.links import read_links
 
 DEV = BENCH / "textberg-defr"
 pytestmark = pytest.mark.skipif(not (DEV / "dev.de").is_file(), reason="benchmark data not present")

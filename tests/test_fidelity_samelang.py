@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.samelang import corpus_scores, paired_significance, sentence_scores
+from aligner.fidelity.samelang import corpus_scores, paired_significance, sentence_scores
 from corpus.errors import CorpusError
 
 REF_ZH = ["我们构建的模型和技术能力只是开始。", "媒体传统上就像是一条单行道。", "角色分明，界限清晰。", "模型已经商品化。"]

@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from corpus.table import read_parquet, units_frame
-from corpus.tmx import write_tmx
+from corpus.formats.table import read_parquet, units_frame
+from corpus.formats.tmx import write_tmx
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(sys.executable).parent / "corpus"

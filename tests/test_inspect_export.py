@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 
 from corpus.errors import CorpusError
-from corpus.export import export_units, format_from_suffix
-from corpus.inspect import confidence_summary, fidelity_summary, grep_units, language_counts, link_counts
-from corpus.table import units_frame
+from corpus.formats.export import export_units, format_from_suffix
+from corpus.views.inspect import confidence_summary, fidelity_summary, grep_units, language_counts, link_counts
+from corpus.formats.table import units_frame
 
 DATA = Path(__file__).parent / "data" / "tmx"
 

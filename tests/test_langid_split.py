@@ -7,10 +7,10 @@ from pathlib import Path
 import opencc
 import pytest
 
-from corpus.langid import assign_languages, dominant_script, identify, language_code
+from corpus.text.langid import assign_languages, dominant_script, identify, language_code
 from corpus.errors import CorpusError
-from corpus.normalize import is_traditional, simplified
-from corpus.reader import read_documents, read_folder
+from corpus.text.normalize import is_traditional, simplified
+from corpus.reading.reader import read_documents, read_folder
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

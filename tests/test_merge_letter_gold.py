@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from aligner.links import Link
-from aligner.merge import PairLinks, merge_pairs
-from corpus.reader import read_folder
+from aligner.align.links import Link
+from aligner.align.merge import PairLinks, merge_pairs
+from corpus.reading.reader import read_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTER = ROOT / "tests/data/letter"

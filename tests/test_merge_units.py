@@ -3,8 +3,8 @@ pair's mistake, legitimate merges (2-2-1), units lacking a language, no crossing
 
 from __future__ import annotations
 
-from aligner.links import Link
-from aligner.merge import MergeStats, PairLinks, merge_pairs, pair_view
+from aligner.align.links import Link
+from aligner.align.merge import MergeStats, PairLinks, merge_pairs, pair_view
 
 DOCS = ["en", "zh", "de"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from corpus.page import write_compare_page, write_page
-from corpus.table import units_frame
+from corpus.views.page import write_compare_page, write_page
+from corpus.formats.table import units_frame
 try:
     from test_page_render import trilingual_rows, trilingual_units, translation_units
 except ImportError:  # tests/ became a package
@@ -273,7 +273,7 @@ def test_two_translations_page(browser, tmp_path):
 
 
 def test_every_segment_of_a_tmx_file_appears(browser, tmp_path):
-    from corpus.tmx import read_tmx, write_tmx
+    from corpus.formats.tmx import read_tmx, write_tmx
 
     write_tmx(trilingual_units(), tmp_path / "letter.tmx", include_single=True)
     units = read_tmx(tmp_path / "letter.tmx")
@@ -290,7 +290,7 @@ def test_every_segment_of_a_tmx_file_appears(browser, tmp_path):
 
 
 def test_an_empty_table_gives_a_working_page(browser, tmp_path):
-    from corpus.table import empty_units
+    from corpus.formats.table import empty_units
 
     path = write_page(empty_units(), tmp_path / "empty.html")
     browser.get_log("browser")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from corpus.highlight import diff_pieces, mark_unit, number_spans, pieces_text, silent_number_keys
+from corpus.views.highlight import diff_pieces, mark_unit, number_spans, pieces_text, silent_number_keys
 
 
 def marks(pieces):

@@ -11,10 +11,10 @@ import pytest
 from lxml import html as lxml_html
 
 from corpus.errors import CorpusError
-from corpus.highlight import pieces_text
-from corpus.page import (filter_units, flag_help, pair_translations, render_compare_page, render_page,
+from corpus.views.highlight import pieces_text
+from corpus.views.page import (filter_units, flag_help, pair_translations, render_compare_page, render_page,
                          write_page)
-from corpus.table import units_frame
+from corpus.formats.table import units_frame
 
 NASTY_EN = "<script>window.__pwned = 1</script> & \"double\" 'single' </p><!-- 🎉 ]]>"
 NASTY_DE = "Tom & Jerry <b>fett</b> </script><script>window.__pwned=2</script> \u2028 Zeile"

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aligner.align import Aligner
-from aligner.search import FULL_GRID_NODES
+from aligner.align.aligner import Aligner
+from aligner.align.search import FULL_GRID_NODES
 
 EN = [
     "Runway is not an AI company.", "We build tools for artists.", "The camera changed how we see the world.",
@@ -67,7 +67,7 @@ def check_links(alignment, n: int, m: int) -> None:
 def real_embedder(tmp_path_factory):
     import os
 
-    from aligner.embed import Embedder
+    from aligner.models.embed import Embedder
 
     old = os.environ.get("CORPUS_CACHE_DIR")
     os.environ["CORPUS_CACHE_DIR"] = str(tmp_path_factory.mktemp("embcache"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus.segment import segment, segment_spans
+from corpus.text.segment import segment, segment_spans
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 REAL = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
@@ -67,7 +67,7 @@ def test_document_sentences_keep_the_paragraph_text(tmp_path, text):
     """Through the reader: each paragraph's sentences hold its clean text (markup already stripped) without
     loss, and point into the file's text in order."""
     from corpus.errors import CorpusError
-    from corpus.reader import read_documents
+    from corpus.reading.reader import read_documents
 
     path = tmp_path / "doc.txt"
     path.write_text(text, encoding="utf-8")

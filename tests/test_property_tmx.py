@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from polars.testing import assert_frame_equal
 
-from corpus.table import units_frame
-from corpus.tmx import read_tmx, write_tmx
+from corpus.formats.table import units_frame
+from corpus.formats.tmx import read_tmx, write_tmx
 
 # XML 1.0 Char production: what a document may contain at all.
 _XML_CHAR = re.compile("^[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import CorpusError
-from corpus.reader import decode_bytes, read_documents
+from corpus.reading.reader import decode_bytes, read_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = next((ROOT / "seeds").glob("004_*.txt"))

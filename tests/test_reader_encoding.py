@@ -9,7 +9,7 @@ import pytest
 
 from corpus.errors import CorpusError
 import opencc
-from corpus.reader import decode_bytes, read_documents, read_text
+from corpus.reading.reader import decode_bytes, read_documents, read_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

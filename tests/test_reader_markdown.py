@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.markdown import front_matter, looks_like_markdown, parse
-from corpus.reader import read_documents
+from corpus.reading.markdown import front_matter, looks_like_markdown, parse
+from corpus.reading.reader import read_documents
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 LETTER = next(SEEDS.glob("004_*.txt"))

@@ -1,11 +1,11 @@
-"""Normalisation for matching (corpus.normalize) and the NFC text the reader stores."""
+"""Normalisation for matching (corpus.text.normalize) and the NFC text the reader stores."""
 
 from __future__ import annotations
 
 import unicodedata
 
-from corpus.normalize import fold_whitespace, for_matching, is_traditional, nfc, simplified, traditional
-from corpus.reader import read_documents
+from corpus.text.normalize import fold_whitespace, for_matching, is_traditional, nfc, simplified, traditional
+from corpus.reading.reader import read_documents
 
 
 def test_simplified_and_traditional_round_trip():

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.table import units_frame
-from corpus.tmx import write_tmx
+from corpus.formats.table import units_frame
+from corpus.formats.tmx import write_tmx
 
 CORPUS = Path(sys.executable).parent / "corpus"
 ROOT = Path(__file__).resolve().parents[1]
@@ -297,7 +297,7 @@ def test_build_of_two_identical_documents_pairs_nothing(inputs, monkeypatch, cap
         assert_one_line_error(code, err, inputs["corpus_identical"], r"parallel|same language|identical")
         return
     assert code == 0, err
-    from corpus.table import read_parquet
+    from corpus.formats.table import read_parquet
 
     assert read_parquet(out / "corpus.parquet").is_empty()
     assert not (out / "corpus.tmx").exists()
@@ -312,7 +312,7 @@ def test_build_of_one_sentence_documents(inputs, monkeypatch, capsys):
         assert_one_line_error(code, err, None, r".")
         return
     assert code == 0, err
-    from corpus.table import read_parquet
+    from corpus.formats.table import read_parquet
 
     units = read_parquet(out / "corpus.parquet")
     # Whatever was decided, no sentence is lost: each is in a unit or listed as unaligned.
@@ -342,7 +342,7 @@ def test_foreign_tmx_with_nan_infinite_or_out_of_range_scores(tmp_path, monkeypa
                     "<tu><prop type='x-confidence'>0.75</prop><tuv xml:lang='en'><seg>C.</seg></tuv>"
                     "<tuv xml:lang='de'><prop type='x-fidelity'>1e999</prop><seg>D.</seg></tuv></tu></body></tmx>",
                     encoding="utf-8")
-    from corpus.tmx import read_tmx
+    from corpus.formats.tmx import read_tmx
 
     units = read_tmx(path)
     assert units.get_column("fidelity").null_count() == units.height
@@ -358,7 +358,7 @@ def test_foreign_tmx_with_nan_infinite_or_out_of_range_scores(tmp_path, monkeypa
 def test_documents_with_the_same_file_name_never_hide_each_other(tmp_path):
     """a/intro.txt and b/intro.txt (and intro.txt beside intro.md): ids come from file names, and a repeated
     one made the build keep only one of the documents, silently."""
-    from aligner.build import read_corpus_folder
+    from corpus.reading.presegmented import read_corpus_folder
 
     for rel, text in {"a/intro.txt": EN, "b/intro.txt": DE, "c/intro.txt": FR, "c/intro.md": FR,
                       "d/letter.txt": EN + "\n---\n\n" + DE}.items():
@@ -380,7 +380,7 @@ def test_build_keeps_both_same_named_documents(tmp_path, monkeypatch, capsys):
     code, out, err = run_in_process(["build", str(folder), "--out", str(tmp_path / "out"), "--no-fidelity"],
                                     monkeypatch, capsys)
     assert code == 0, err
-    from corpus.table import read_parquet
+    from corpus.formats.table import read_parquet
 
     units = read_parquet(tmp_path / "out" / "corpus.parquet")
     assert sorted(units.get_column("lang").unique().to_list()) == ["de", "en"]
@@ -399,7 +399,7 @@ def test_align_presegmented_blank_lines_keep_line_numbers_or_are_refused(inputs,
         assert_one_line_error(code, err, inputs["preseg_en.txt"], r"blank|empty")
         return
     assert code == 0, err
-    from aligner.links import read_links
+    from aligner.align.links import read_links
 
     got = read_links(links)
     lines = inputs["preseg_en.txt"].read_text(encoding="utf-8").splitlines()
@@ -420,12 +420,12 @@ def test_align_one_sentence_documents(inputs, monkeypatch, capsys, tmp_path):
 
 
 def test_ctrl_c_exits_130_with_one_line(inputs, monkeypatch, capsys):
-    import corpus.reader
+    import corpus.reading.reader
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(corpus.reader, "read_documents", interrupted)
+    monkeypatch.setattr(corpus.reading.reader, "read_documents", interrupted)
     code, out, err = run_in_process(["segment", str(inputs["en.txt"]), "--lang", "en"], monkeypatch, capsys)
     assert (code, err.strip()) == (130, "corpus: interrupted")
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.errors import CorpusError
-from corpus.reader import read_documents, read_text
+from corpus.reading.reader import read_documents, read_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

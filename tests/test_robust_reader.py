@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from corpus.errors import CorpusError
-from corpus.reader import read_documents
+from corpus.reading.reader import read_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = "\n\nThe council met on Monday. The mayor spoke about schools.\n"
@@ -49,7 +49,7 @@ def test_a_line_of_unbalanced_brackets_is_read_in_linear_time(tmp_path):
     """Generous bound: a linear reader needs well under a second for this; the quadratic one a minute."""
     path = tmp_path / "brackets.txt"
     path.write_text("The council met on Monday.\n\n" + "[" * 40_000 + "\n", encoding="utf-8")
-    code = ("import sys\nfrom corpus.reader import read_documents\nfrom corpus.errors import CorpusError\n"
+    code = ("import sys\nfrom corpus.reading.reader import read_documents\nfrom corpus.errors import CorpusError\n"
             "try:\n    read_documents(sys.argv[1])\nexcept CorpusError:\n    pass\n")
     try:
         run = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True,

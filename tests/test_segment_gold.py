@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.normalize import fold_whitespace
-from corpus.reader import read_documents
+from corpus.text.normalize import fold_whitespace
+from corpus.reading.reader import read_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "segment"

@@ -1,4 +1,4 @@
-"""Hand-written cases for each segmentation rule (corpus.segment)."""
+"""Hand-written cases for each segmentation rule (corpus.text.segment)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.segment import segment, segment_spans, signature
+from corpus.text.segment import segment, segment_spans, signature
 
 # (lang, text, expected sentences)
 CASES = [

@@ -13,9 +13,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from aligner.cli import app
-from corpus.page import filter_units, pair_translations
-from corpus.terminal import print_pairs, print_units
-from corpus.tmx import read_tmx, write_tmx
+from corpus.views.page import filter_units, pair_translations
+from corpus.views.terminal import print_pairs, print_units
+from corpus.formats.tmx import read_tmx, write_tmx
 try:
     from test_page_render import embedded_data, trilingual_units, translation_units
 except ImportError:  # tests/ became a package

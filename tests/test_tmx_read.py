@@ -11,8 +11,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from corpus.errors import CorpusError
-from corpus.table import units_frame, validate_units
-from corpus.tmx import load_tmx, read_tmx, write_tmx
+from corpus.formats.table import units_frame, validate_units
+from corpus.formats.tmx import load_tmx, read_tmx, write_tmx
 
 DATA = Path(__file__).parent / "data" / "tmx"
 FIXED = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)

@@ -14,8 +14,8 @@ import pytest
 from lxml import etree
 
 from corpus.errors import CorpusError
-from corpus.table import units_frame
-from corpus.tmx import TmxWarning, format_lang, parse_lang, read_tmx, write_tmx
+from corpus.formats.table import units_frame
+from corpus.formats.tmx import TmxWarning, format_lang, parse_lang, read_tmx, write_tmx
 
 DATA = Path(__file__).parent / "data" / "tmx"
 FIXED = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)

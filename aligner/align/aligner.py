@@ -1,0 +1,367 @@
+"""Sentence alignment of two documents: `Aligner(src, tgt, src_lang, tgt_lang).align() -> Alignment`.
+
+How a link is scored (as Bertalign, plus features): each feature gives evidence for "source run [i-a, i)
+translates target run [j-b, j)"; a link scores the weighted sum of that evidence; a null link (1-0, 0-1)
+costs `null_cost` per sentence. The path maximises the total. The embedding margin keeps merges from being
+favoured (a merged run is compared with its own neighbours), the `members` feature makes every sentence of a
+merge match the other side, and the length feature falls steeply beyond a factor of two, so that text one
+side lacks (an introduction, captions) ends up in null links instead of being swallowed by a 1-4 link.
+After the search, links whose two sides do not match at all (cosine < `min_link_cos`) become nulls.
+
+Search: the band comes from `search.coarse_to_fine` over the sentence embeddings, then one DP over all link
+types with all features in that band (see `aligner.align.search`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from aligner.align import features as feats
+from aligner.align import search
+from aligner.align.links import Link
+from aligner.models.embed import model_name
+from corpus.errors import CorpusError
+from corpus.text.languages import join_sentences
+from corpus.version import package_version
+
+# The dictionary feature leaves itself out where no dictionary exists (ru-fr, say). On the letter's hand
+# alignment it lifts strict F1 en-de .826 -> .872 and zh-de .703 -> .878; on Bible en-zh .911 -> .912.
+DEFAULT_FEATURES = ("embedding", "length", "numbers", "members", "dictionary", "overlap")
+# ... but by default only up to this many sentences a side: on the Bible (5,000 x 6,301) it costs 5 s of
+# CPU (tokenising, lexicon lookups) for +.001 strict F1. `features=[..., "dictionary"]` forces it on.
+DICTIONARY_AUTO_LIMIT = 2000
+# Weights of each feature's evidence in the link quality: tuned on Text+Berg dev only. Dictionary (FreeDict
+# fr + Ding de, through English) on de-fr dev, strict F1: off .8876; 0.1, 0.2, 0.3 .8911; 0.5 .8887; 0.8 .8882.
+DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0.5, "names": 0.2, "dictionary": 0.3}
+# With real embeddings of the runs (the `overlap` feature) the summed-vector margin becomes a small correction
+# and members must weigh more, or short foreign lines (captions, OCR debris) get glued onto links. Chosen on
+# the development material, Text+Berg dev plus the letter's hand alignment (strict F1, without -> with):
+# dev .891 -> .886, letter en-de .872 -> .945, zh-de .878 -> .950, en-zh .957 -> .957.
+OVERLAP_WEIGHTS = {"overlap": 1.0, "embedding": 0.25, "members": 1.0}
+# Embedding every run of 2..4 sentences costs about 9x the tokens of the single sentences: the first 1,000 x
+# 1,260 sentences of the Bible take 29.6 s cold with it and 8.0 s without (the whole Bible 23 s without). By
+# default only up to this many sentences a side, so that no document takes much longer than the Bible.
+RUN_EMBEDDING_AUTO_LIMIT = 1000
+DEFAULT_NULL_COST = 0.2
+# After the search: a sentence at the edge of a merge whose cosine with the other side stays below
+# min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
+# into nulls (dev: no loss at these values; a title against an unrelated sentence is such a link).
+DEFAULT_MIN_MEMBER_COS = 0.0
+DEFAULT_MIN_LINK_COS = 0.2
+# With the overlap feature, an edge sentence of a merge is also detached when the embedding of the joined text
+# without it matches the other side better by more than this (a translator's note explaining a word of the
+# sentence: 0.68 without, 0.51 with). Development material, strict F1 by threshold: dev .886 at 0.07-0.2 (.890
+# at 0.05, .886 at 0.02), letter en-de .945 -> .966 at 0.035-0.15; 0.1 lies inside that plateau.
+DEFAULT_MIN_JOINED_GAIN = 0.1
+COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
+# Sums of many sentences look alike across unrelated passages of one genre, so on coarse levels a wrong pair
+# of blocks scores about 0, not below: a null block must cost next to nothing there, or the coarse path
+# drifts diagonally through text one side inserted. Bible en 0-2000 against zh with 1,501 sentences from
+# elsewhere inserted: strict F1 .43 with 0.2, .85 with 0.05 (1,484 of the 1,501 as 0-1); Bible itself .912
+# either way.
+COARSE_NULL_COST = 0.05
+
+
+@dataclass
+class Alignment:
+    """Links covering every sentence of both sides exactly once, in order; `similarity[k]` is the cosine of
+    link k's two sides (NaN for null links)."""
+
+    links: list[Link]
+    signature: str
+    src_sentences: list[str]
+    tgt_sentences: list[str]
+    src_lang: str
+    tgt_lang: str
+    similarity: list[float] = field(default_factory=list)
+
+    def renumbered(self, src_numbers: list[int], tgt_numbers: list[int], src_lines: list[str],
+                   tgt_lines: list[str]) -> "Alignment":
+        """The same alignment with sentence k called src_numbers[k] (e.g. its line in a presegmented file
+        with blank lines left out), over the full line lists."""
+        links = [Link(tuple(src_numbers[k] for k in l.src), tuple(tgt_numbers[k] for k in l.tgt), l.confidence)
+                 for l in self.links]
+        return Alignment(links, self.signature, src_lines, tgt_lines, self.src_lang, self.tgt_lang,
+                         self.similarity)
+
+    def to_table(self, corpus: str = "", src_doc: str = "", tgt_doc: str = "") -> pl.DataFrame:
+        """The corpus units table (corpus.formats.table): one unit per link, one row per language present."""
+        from corpus.formats.table import units_frame
+
+        scripts = {self.src_lang: _script(self.src_lang, self.src_sentences),
+                   self.tgt_lang: _script(self.tgt_lang, self.tgt_sentences)}
+        rows = []
+        for unit_id, link in enumerate(self.links):
+            for lang, doc, ids, texts in (
+                (self.src_lang, src_doc, link.src, self.src_sentences),
+                (self.tgt_lang, tgt_doc, link.tgt, self.tgt_sentences),
+            ):
+                if ids:
+                    rows.append({
+                        "corpus": corpus, "unit_id": unit_id, "lang": lang, "script": scripts[lang], "doc_id": doc,
+                        "sent_ids": list(ids), "text": join_sentences([texts[k] for k in ids], lang),
+                        "link": link.kind, "confidence": float(link.confidence),
+                    })
+        return units_frame(rows)
+
+
+def _script(lang: str, sentences: list[str]) -> str:
+    """ISO 15924 script where the table wants one: Hans/Hant for Chinese (as corpus.reading.reader decides it)."""
+    if lang != "zh":
+        return ""
+    from corpus.text.normalize import is_traditional
+
+    return "Hant" if is_traditional("".join(sentences)) else "Hans"
+
+
+class Aligner:
+    """Align two sentence sequences; options: features, weights, null_cost, max_side, max_total,
+    widen (band half-width of the coarse-to-fine search), embedder (share one across calls), progress
+    (a callable progress(step, done, total))."""
+
+    def __init__(
+        self,
+        src_sentences: list[str],
+        tgt_sentences: list[str],
+        src_lang: str,
+        tgt_lang: str,
+        *,
+        features: list[str] | tuple[str, ...] | None = None,
+        weights: dict[str, float] | None = None,
+        null_cost: float = DEFAULT_NULL_COST,
+        min_member_cos: float = DEFAULT_MIN_MEMBER_COS,
+        min_link_cos: float = DEFAULT_MIN_LINK_COS,
+        max_side: int = 5,
+        max_total: int = 6,
+        widen: int = 8,
+        embedder=None,
+        progress=None,
+    ):
+        from corpus.text.langid import language_code
+
+        self.src, self.tgt = list(src_sentences), list(tgt_sentences)
+        self.src_lang, self.tgt_lang = language_code(src_lang), language_code(tgt_lang)
+        names = list(DEFAULT_FEATURES if features is None else features)
+        self.left_out = {}  # feature name -> why it is not used, for the signature
+        longest = max(len(self.src), len(self.tgt))
+        for name, limit in (("dictionary", DICTIONARY_AUTO_LIMIT), ("overlap", RUN_EMBEDDING_AUTO_LIMIT)):
+            if features is None and longest > limit:
+                names.remove(name)
+                self.left_out[name] = f"off(>{limit})"
+        unknown = [f for f in names if f not in available_features()]
+        if unknown:
+            raise CorpusError(f"unknown feature(s) {', '.join(unknown)}; known: {', '.join(available_features())}")
+        if "embedding" not in names:
+            raise CorpusError("the embedding feature cannot be switched off: the search is built on it")
+        requested = [_make_feature(n, self.src_lang, self.tgt_lang, lambda: self.embedder) for n in names]
+        self.features = [f for f in requested if f.available]
+        self.left_out.update({f.name: "none" for f in requested if not f.available})
+        with_overlap = OVERLAP_WEIGHTS if any(f.name == "overlap" for f in self.features) else {}
+        self.weights = {**DEFAULT_WEIGHTS, **with_overlap, **(weights or {})}
+        self.null_cost = null_cost
+        self.min_member_cos, self.min_link_cos = min_member_cos, min_link_cos
+        self.kinds = search.link_types(max_side, max_total)
+        self.max_side, self.widen = max_side, widen
+        self._embedder = embedder
+        self.progress = progress  # progress(step, done, total), e.g. for a progress bar
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from aligner.models.embed import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    @property
+    def signature(self) -> str:
+        emb = getattr(self._embedder, "name", None) or model_name()
+        feat = "+".join([f.signature() for f in self.features] + [f"{k}:{v}" for k, v in self.left_out.items()])
+        return (
+            f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
+            f"null:{self.null_cost:.2f}|version:{package_version()}"
+        )
+
+    def align(self) -> Alignment:
+        n, m = len(self.src), len(self.tgt)
+        if n == 0 or m == 0:
+            links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
+            return self._result(links, [math.nan] * len(links))
+        vecs = self._embed(self.src + self.tgt)
+        pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
+        band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
+        scores, quality = self._link_scores(pair, band, self.kinds)
+        if self.progress:
+            self.progress("search", 0, 1)
+        path = search.best_path(band, scores)
+        path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos)
+        if any(f.name == "overlap" for f in self.features):
+            path = detach_foreign_edges(path, self.src, self.tgt, self.src_lang, self.tgt_lang, self.embedder,
+                                        DEFAULT_MIN_JOINED_GAIN)
+        cosine = pair.cache.get("cosine", {})
+        links, sims = [], []
+        for a, b, i, j in path:
+            k = j - band.lo[i]
+            if a and b:
+                conf = _sigmoid((quality[a, b][i, k] + self.null_cost) * 8)
+                sims.append(float(cosine[a, b][i, k]))
+            else:
+                conf = self._null_confidence(quality, band, a, i, j)
+                sims.append(math.nan)
+            links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(conf), 4)))
+        return self._result(links, sims)
+
+    def _embed(self, texts: list[str], chunk: int = 2048) -> np.ndarray:
+        if self.progress is None or len(texts) <= chunk:
+            return self.embedder.encode(texts)
+        parts = []
+        for start in range(0, len(texts), chunk):
+            self.progress("embedding", start, len(texts))
+            parts.append(self.embedder.encode(texts[start : start + chunk]))
+        self.progress("embedding", len(texts), len(texts))
+        return np.vstack(parts)
+
+    def _result(self, links, sims) -> Alignment:
+        return Alignment(links, self.signature, self.src, self.tgt, self.src_lang, self.tgt_lang, sims)
+
+    def _link_scores(self, pair, band, kinds):
+        # one feature's evidence at a time, so that only one set of band arrays is alive besides the sum
+        return self._combine(band, kinds, ((f.name, f.scores(pair, band, kinds)) for f in self.features))
+
+    def _feature_scores(self, pair, band, kinds) -> dict[str, dict]:
+        """All features' evidence kept apart (for tuning: combine them many times with other weights)."""
+        return {f.name: f.scores(pair, band, kinds) for f in self.features}
+
+    def _combine(self, band, kinds, evidence):
+        """Link scores from the features' evidence ({name: {kind: array}} or (name, {kind: array}) pairs):
+        the weighted sum; a null link costs `null_cost`."""
+        quality = {k: np.zeros((band.n + 1, band.width), np.float32) for k in kinds if k[0] and k[1]}
+        for name, by_kind in evidence.items() if isinstance(evidence, dict) else evidence:
+            weight = self.weights.get(name, 1.0)
+            for kind, values in by_kind.items():
+                quality[kind] += weight * values
+        return _with_nulls(band, kinds, quality, self.null_cost), quality
+
+    def _score_blocks(self, src_blocks, tgt_blocks, band):
+        """Scores of the coarse levels: the embedding margin of blocks of sentences, no other feature."""
+        pair = feats.SentencePair([], [], self.src_lang, self.tgt_lang, src_blocks, tgt_blocks)
+        margin = feats.EmbeddingMargin().scores(pair, band, COARSE_KINDS)
+        return _with_nulls(band, COARSE_KINDS, margin, COARSE_NULL_COST)
+
+    def _null_confidence(self, quality, band, a, i, j) -> float:
+        """How sure a 1-0 / 0-1 is: how far the sentence's best 1-1 quality in the band stays below the
+        threshold."""
+        q11 = quality[1, 1]
+        if a:  # source sentence i-1: links ending in row i
+            best = np.max(q11[i], initial=-np.inf)
+        else:  # target sentence j-1: 1-1 links ending in column j
+            rows = np.flatnonzero((band.lo <= j) & (band.hi >= j))
+            best = np.max(q11[rows, j - band.lo[rows]], initial=-np.inf)
+        if not np.isfinite(best):
+            return 1.0
+        return _sigmoid((-self.null_cost - best) * 8)
+
+
+def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos: float):
+    """Post-search check of each link of `path` ((a, b, i_end, j_end) tuples, see `search.best_path`):
+    edge sentences of a merge that do not match the other side become 1-0/0-1 links of their own, and
+    links whose sides do not match at all become nulls. Returns the new path, still in order."""
+    out = []
+    for a, b, i, j in path:
+        if not (a and b):
+            out.append((a, b, i, j))
+            continue
+        src, tgt = list(range(i - a, i)), list(range(j - b, j))
+        before, after = [], []
+        while len(src) + len(tgt) > 2:
+            candidates = []
+            for side, run, other, vecs, other_vecs in (("s", src, tgt, src_vecs, tgt_vecs),
+                                                       ("t", tgt, src, tgt_vecs, src_vecs)):
+                if len(run) > 1:
+                    other_sum = other_vecs[other].sum(axis=0)
+                    norm = max(float(np.linalg.norm(other_sum)), 1e-9)
+                    for pos in (0, len(run) - 1):
+                        candidates.append((float(vecs[run[pos]] @ other_sum) / norm, side, pos))
+            worst, side, pos = min(candidates)
+            if worst >= min_member_cos:
+                break
+            _detach_edge(side, pos, src, tgt, before, after)
+        x, y = src_vecs[src].sum(axis=0), tgt_vecs[tgt].sum(axis=0)
+        cos = float(x @ y) / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9)
+        if cos < min_link_cos:
+            middle = [(1, 0, r + 1, tgt[0]) for r in src] + [(0, 1, src[-1] + 1, c + 1) for c in tgt]
+        else:
+            middle = [(len(src), len(tgt), src[-1] + 1, tgt[-1] + 1)]
+        out += before + middle + after
+    return out
+
+
+def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, embedder,
+                         min_gain: float):
+    """Post-search check of each merge of `path` ((a, b, i_end, j_end) tuples) with real embeddings of joined
+    texts: while leaving out an edge sentence of a side raises the cosine of the two joined texts by more than
+    `min_gain`, that sentence becomes a 1-0/0-1 link of its own (the best such sentence first). Returns the new
+    path, still in order."""
+    out = []
+    for a, b, i, j in path:
+        src_run, tgt_run = list(range(i - a, i)), list(range(j - b, j))
+        before, after = [], []
+        while src_run and tgt_run and len(src_run) + len(tgt_run) > 2:
+            candidates = [(side, pos) for side, run in (("s", src_run), ("t", tgt_run)) if len(run) > 1
+                          for pos in (0, len(run) - 1)]
+            joined = [join_sentences([src[k] for k in src_run], src_lang),
+                      join_sentences([tgt[k] for k in tgt_run], tgt_lang)]
+            for side, pos in candidates:
+                run, texts, lang = (src_run, src, src_lang) if side == "s" else (tgt_run, tgt, tgt_lang)
+                rest = run[1:] if pos == 0 else run[:-1]
+                joined.append(join_sentences([texts[k] for k in rest], lang))
+            vecs = embedder.encode(joined)
+            base = float(vecs[0] @ vecs[1])
+            gains = [float(vecs[2 + n] @ (vecs[1] if side == "s" else vecs[0])) - base
+                     for n, (side, _) in enumerate(candidates)]
+            best = int(np.argmax(gains))
+            if gains[best] <= min_gain:
+                break
+            _detach_edge(*candidates[best], src_run, tgt_run, before, after)
+        out += before + [(len(src_run), len(tgt_run), src_run[-1] + 1, tgt_run[-1] + 1) if src_run and tgt_run
+                         else (a, b, i, j)] + after
+    return out
+
+
+def _detach_edge(side: str, pos: int, src: list[int], tgt: list[int], before: list, after: list) -> None:
+    """Take the first (pos 0) or last sentence of a link's source ("s") or target side out of the link, as a
+    1-0/0-1 path step placed before or after what remains of the link."""
+    k = (src if side == "s" else tgt).pop(pos)
+    if side == "s":
+        null = (1, 0, k + 1, tgt[0] if pos == 0 else tgt[-1] + 1)
+    else:
+        null = (0, 1, src[0] if pos == 0 else src[-1] + 1, k + 1)
+    before.append(null) if pos == 0 else after.insert(0, null)
+
+
+def _with_nulls(band, kinds, link_scores: dict, null_cost: float) -> dict:
+    valid = band.valid()
+    scores = dict(link_scores)
+    scores[0, 1] = np.where(valid & (band.cols() >= 1), -null_cost, -np.inf)
+    scores[1, 0] = np.where(valid & (np.arange(band.n + 1) >= 1)[:, None], -null_cost, -np.inf)
+    return {k: scores[k] for k in kinds}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
+
+
+def available_features() -> list[str]:
+    return list(feats.FEATURES) + ["dictionary", "overlap"]
+
+
+def _make_feature(name: str, src_lang: str, tgt_lang: str, embedder=None) -> feats.Feature:
+    if name == "dictionary":
+        return feats.DictionaryOverlap(src_lang, tgt_lang)
+    if name == "overlap":
+        return feats.RunEmbedding(embedder)
+    return feats.FEATURES[name]()

