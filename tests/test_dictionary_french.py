@@ -6,22 +6,23 @@ from __future__ import annotations
 import pytest
 
 from aligner.models import dictionary as dm
+from aligner.models import lexicon as lx
 from aligner.models.dictionary import bag_overlap, load_dictionary
 
-needs_freedict = pytest.mark.skipif(bool(dm.freedict_fr_missing()),
+needs_freedict = pytest.mark.skipif(bool(lx.freedict_fr_missing()),
                                     reason="FreeDict fra-eng/eng-fra/fra-deu/deu-fra not installed")
-needs_ding = pytest.mark.skipif(not dm.DING_PATH.is_file(), reason="Ding de-en (trans-de-en) not installed")
+needs_ding = pytest.mark.skipif(not lx.DING_PATH.is_file(), reason="Ding de-en (trans-de-en) not installed")
 
 
 @needs_freedict
 def test_dictd_entries_keep_translations_not_definitions():
-    entries, edition = dm.read_dictd("fra-deu")
+    entries, edition = lx.read_dictd("fra-deu")
     assert edition != "unknown"
     maison = [t for head, ts in entries if head == "maison" for t in ts]
     assert "Haus" in maison and "Heim" in maison
     # WikDict follows each sense with a French definition ("Bâtiment servant de logis, ..."): not German
     assert not any("logis" in t or "Bâtiment" in t for t in maison)
-    fra_eng = dict(dm.read_dictd("fra-eng")[0])
+    fra_eng = dict(lx.read_dictd("fra-eng")[0])
     assert "house" in fra_eng["maison"]
     assert {"have", "have got", "wear"} <= set(fra_eng["avoir"])  # numbered senses, comma-separated
 
@@ -78,9 +79,9 @@ def test_french_lexicon_signature_names_its_sources():
 
 
 def test_missing_freedict_gives_none_and_says_which_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(dm, "FREEDICT_DIR", tmp_path / "absent")
+    monkeypatch.setattr(lx, "FREEDICT_DIR", tmp_path / "absent")
     monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(dm, "_lexicons", {})
+    monkeypatch.setattr(lx, "_lexicons", {})
     assert load_dictionary("de", "fr") is None
     assert load_dictionary("fr", "en") is None
     status = dm.dictionary_status("zh", "fr")
@@ -91,9 +92,9 @@ def test_missing_freedict_gives_none_and_says_which_package(monkeypatch, tmp_pat
 @needs_freedict
 def test_without_ding_french_keeps_its_english_dictionaries(monkeypatch, tmp_path):
     monkeypatch.setenv("CORPUS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(dm, "DING_PATH", tmp_path / "absent")
+    monkeypatch.setattr(lx, "DING_PATH", tmp_path / "absent")
     monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(dm, "_lexicons", {})
+    monkeypatch.setattr(lx, "_lexicons", {})
     assert load_dictionary("de", "fr") is None and "Ding" in dm.dictionary_status("de", "fr")
     en_fr = load_dictionary("en", "fr")
     assert en_fr.lexicons["fr"].name == "freedict-en"
@@ -109,11 +110,11 @@ def test_lexicon_cache_is_keyed_by_every_source_file(monkeypatch, tmp_path):
 
     def build():
         built.append(1)
-        return dm.Lexicon.from_mapping("fr", "test", "1", {"maison": (0,)}, ["house"])
+        return lx.Lexicon.from_mapping("fr", "test", "1", {"maison": (0,)}, ["house"])
 
-    assert dm._load_cached("test", sources, build).get("maison") == (0,)
-    assert dm._load_cached("test", sources, build).pivots == ["house"]
+    assert lx.load_cached("test", sources, build).get("maison") == (0,)
+    assert lx.load_cached("test", sources, build).pivots == ["house"]
     assert len(built) == 1
     sources[1].write_text("changed")
-    dm._load_cached("test", sources, build)
+    lx.load_cached("test", sources, build)
     assert len(built) == 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from aligner.models import dictionary as dm
+from aligner.models import lexicon as lx
 from aligner.models.dictionary import bag_overlap, load_dictionary
 
-needs_ding = pytest.mark.skipif(not dm.DING_PATH.is_file(), reason="Ding de-en (trans-de-en) not installed")
+needs_ding = pytest.mark.skipif(not lx.DING_PATH.is_file(), reason="Ding de-en (trans-de-en) not installed")
 
 
 def test_cedict_keeps_every_reading_of_a_headword():
@@ -61,9 +62,9 @@ def test_zh_de_pivots_through_english():
 
 
 def test_missing_ding_gives_none_not_a_crash(monkeypatch, tmp_path):
-    monkeypatch.setattr(dm, "DING_PATH", tmp_path / "absent")
+    monkeypatch.setattr(lx, "DING_PATH", tmp_path / "absent")
     monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(dm, "_lexicons", {})
+    monkeypatch.setattr(lx, "_lexicons", {})
     assert load_dictionary("de", "en") is None
     assert load_dictionary("zh", "de") is None
     assert "unavailable" in dm.dictionary_status("de", "en")
@@ -84,12 +85,12 @@ def test_lexicon_cache_is_keyed_by_source_file(monkeypatch, tmp_path):
 
     def build():
         built.append(1)
-        return dm.Lexicon.from_mapping("zh", "test", "1", {"词": (0,), "字": (1, 0)}, ["word", "character"])
+        return lx.Lexicon.from_mapping("zh", "test", "1", {"词": (0,), "字": (1, 0)}, ["word", "character"])
 
-    assert dm._load_cached("test", source, build).get("字") == (1, 0)
-    again = dm._load_cached("test", source, build)
+    assert lx.load_cached("test", source, build).get("字") == (1, 0)
+    again = lx.load_cached("test", source, build)
     assert again.get("字") == (1, 0) and again.get("词") == (0,) and again.pivots == ["word", "character"]
     assert len(built) == 1
     source.write_text("changed size")
-    dm._load_cached("test", source, build)
+    lx.load_cached("test", source, build)
     assert len(built) == 2

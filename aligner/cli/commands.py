@@ -333,7 +333,8 @@ def score_cmd(
 def prepare_cmd() -> None:
     """Build the offline caches (dictionaries, language identifier, Chinese word list) in the user's cache
     folder, so that the first real run does not pay for them. `make setup` runs it; it is quick when warm."""
-    from aligner.models.dictionary import dictionary_status, load_dictionary, zh_tokens
+    from aligner.models.dictionary import dictionary_status, load_dictionary
+    from aligner.models.words import zh_tokens
     from corpus.text.langid import identify
 
     identify("Ein kurzer Satz.")
