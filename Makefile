@@ -7,7 +7,7 @@ DING   := /usr/share/trans/de-en
 FREEDICT := /usr/share/dictd
 FREEDICT_PKGS := dict-freedict-fra-eng dict-freedict-eng-fra dict-freedict-fra-deu dict-freedict-deu-fra
 
-.PHONY: setup align test bench clean system-deps caches
+.PHONY: setup align test test-fast bench bench-quick clean system-deps caches
 
 setup: $(STAMP) system-deps caches
 
@@ -48,6 +48,10 @@ test: setup
 
 bench: setup
 	$(PY) -m benchmarks.bench
+
+# The harness on small slices (a minute): what a change to the benchmarks is checked with.
+bench-quick: setup
+	$(PY) -m benchmarks.bench --quick --out output/bench-quick
 
 clean:
 	rm -rf output .pytest_cache

