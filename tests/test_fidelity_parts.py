@@ -9,7 +9,7 @@ from aligner.fidelity.scorer import FidelityScorer, bracket_flags, language_flag
 from aligner.fidelity.parts import (
     DictionaryCoverage,
     EntitiesPreserved,
-    LengthRatio,
+    LengthAgreement,
     MoodAgreement,
     NegationAgreement,
     Pairs,
@@ -99,7 +99,7 @@ def test_mood_agreement():
 def test_length_ratio_is_relative_to_the_document():
     src = ["A short sentence here."] * 6 + ["A short sentence here."]
     tgt = ["Ein kurzer Satz hier."] * 6 + ["Ein kurzer Satz hier, aber mit sehr viel hinzugefügtem Text, den niemand geschrieben hat."]
-    res = LengthRatio().score(_pairs(src, tgt))
+    res = LengthAgreement().score(_pairs(src, tgt))
     assert res.scores[:6].min() > 0.9 and res.scores[6] < 0.2
 
 

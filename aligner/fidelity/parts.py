@@ -144,7 +144,7 @@ def _length(text: str, lang: str) -> int:
 # ---------------------------------------------------------------- embedding margin
 
 
-class EmbeddingMargin(FidelityPart):
+class SemanticMargin(FidelityPart):
     """Cosine of the pair's sentence embeddings minus the mean cosine of each side with its k most similar
     neighbours among the other units within `window` units (the distance margin of Artetxe & Schwenk 2019:
     a sentence that resembles every sentence around it earns nothing for resembling its partner), mapped to
@@ -501,7 +501,7 @@ def _names_found(a: str, b: str, pairs: Pairs, lang_a: str, lang_b: str) -> tupl
 # ---------------------------------------------------------------- length ratio
 
 
-class LengthRatio(FidelityPart):
+class LengthAgreement(FidelityPart):
     """Log character-length ratio of the pair against the document's median ratio, in units of the
     document's own spread (1.4826 x MAD, floor `min_sigma`) widened for short pairs (a two-word sentence
     may double in translation); score = exp(-max(|z| - dead_zone, 0)^2 / 2): within `dead_zone` spreads of
@@ -699,7 +699,7 @@ class MoodAgreement(FidelityPart):
 
 
 DEFAULT_PARTS = (
-    EmbeddingMargin, ClauseCoverage, DictionaryCoverage, EntitiesPreserved, LengthRatio, NegationAgreement, MoodAgreement,
+    SemanticMargin, ClauseCoverage, DictionaryCoverage, EntitiesPreserved, LengthAgreement, NegationAgreement, MoodAgreement,
 )
 
 

@@ -31,10 +31,10 @@ from aligner.fidelity.parts import (
     DEFAULT_PARTS,
     ClauseCoverage,
     DictionaryCoverage,
-    EmbeddingMargin,
+    SemanticMargin,
     EntitiesPreserved,
     FidelityPart,
-    LengthRatio,
+    LengthAgreement,
     MoodAgreement,
     NegationAgreement,
     Pairs,
@@ -93,7 +93,7 @@ class FidelityScorer:
                 f"{dict_state}")
 
     def _available_kind(self, part: FidelityPart) -> bool:
-        if isinstance(part, (EmbeddingMargin, ClauseCoverage)):
+        if isinstance(part, (SemanticMargin, ClauseCoverage)):
             return self.embedder is not None
         if isinstance(part, DictionaryCoverage):
             return self.dictionary is not None
@@ -149,7 +149,7 @@ class FidelityScorer:
         out: list[list[str]] = [[] for _ in range(n)]
         if not n:
             return out
-        z = LengthRatio().z(pairs)
+        z = LengthAgreement().z(pairs)
         rel = relative_coverage(pairs.coverage) if pairs.dictionary is not None else None
         for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
             out[i].extend(language_flags(s, t, pairs.src_lang, pairs.tgt_lang))
@@ -595,8 +595,8 @@ def score_pairs(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, em
 
 
 __all__ = [
-    "FidelityScorer", "FidelityPart", "EmbeddingMargin", "ClauseCoverage", "DictionaryCoverage", "EntitiesPreserved",
-    "LengthRatio", "NegationAgreement", "MoodAgreement", "score_units", "unit_scores", "fidelity_report",
+    "FidelityScorer", "FidelityPart", "SemanticMargin", "ClauseCoverage", "DictionaryCoverage", "EntitiesPreserved",
+    "LengthAgreement", "NegationAgreement", "MoodAgreement", "score_units", "unit_scores", "fidelity_report",
     "document_gaps", "write_report", "summary", "score_pairs", "language_flags", "bracket_flags",
     "inconsistent_terms", "source_language", "FLAG_NAMES",
 ]
