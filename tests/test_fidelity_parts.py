@@ -16,8 +16,8 @@ from aligner.fidelity.parts import (
     neighbour_mean,
     lexical_negations,
     negations,
-    numbers,
 )
+from corpus.text.numbers import number_values as numbers
 
 
 def test_numbers_across_languages():
@@ -31,6 +31,8 @@ def test_numbers_across_languages():
     assert numbers("a vision, one company", "en") == []
     assert numbers("一家媒体公司", "zh") == []
     assert numbers("1.000 Euro und 3,5 Prozent", "de") == [1000.0, 3.5]
+    # a year in Chinese digits, zero included, is the year (the page's reading and the score's agree)
+    assert numbers("二零二四年", "zh") == numbers("二〇二四年", "zh") == numbers("2024年", "zh") == [2024.0]
 
 
 def _pairs(src, tgt, sl="en", tl="de"):

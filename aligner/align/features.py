@@ -23,6 +23,7 @@ import numpy as np
 
 from aligner.align.search import Band, LinkType
 from corpus.text.languages import join_sentences
+from corpus.text.numbers import number_tokens
 
 @dataclass
 class SentencePair:
@@ -271,16 +272,6 @@ class LengthRatio(Feature):
             values += self.beyond_double * np.minimum(0.0, np.log2(np.maximum(short_over_long, 1e-3)) + 1)
             out[a, b] = _neg_inf_outside(band, a, b, values)
         return out
-
-
-_NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
-
-
-def number_tokens(text: str) -> list[str]:
-    """Numbers as written, thousand separators and decimal marks removed (8'848, 8.848, 8848 all agree);
-    full-width digits folded to ASCII first."""
-    folded = unicodedata.normalize("NFKC", text)
-    return [re.sub(r"[.,'’]", "", t) for t in _NUMBER.findall(folded)]
 
 
 class SharedTokens(Feature):

@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from aligner.models.dictionary import Bag, Dictionary, bag_coverage, dictionary_status, load_dictionary
+from corpus.text.numbers import number_values
 
 # ---------------------------------------------------------------- the batch every part sees
 
@@ -324,85 +325,8 @@ def relative_coverage(cov: np.ndarray, slack: float = 1.3) -> np.ndarray:
 
 # ---------------------------------------------------------------- numbers, dates, names, URLs
 
-_NUM_WORDS = {
-    "en": "two:2 three:3 four:4 five:5 six:6 seven:7 eight:8 nine:9 ten:10 eleven:11 twelve:12 thirteen:13 "
-    "fourteen:14 fifteen:15 sixteen:16 seventeen:17 eighteen:18 nineteen:19 twenty:20 thirty:30 forty:40 "
-    "fifty:50 sixty:60 seventy:70 eighty:80 ninety:90 hundred:100 thousand:1000 dozen:12",
-    "de": "zwei:2 drei:3 vier:4 fünf:5 sechs:6 sieben:7 acht:8 neun:9 zehn:10 elf:11 zwölf:12 dreizehn:13 "
-    "vierzehn:14 fünfzehn:15 sechzehn:16 siebzehn:17 achtzehn:18 neunzehn:19 zwanzig:20 dreißig:30 "
-    "vierzig:40 fünfzig:50 sechzig:60 siebzig:70 achtzig:80 neunzig:90 hundert:100 tausend:1000 dutzend:12",
-}
-_NUM_WORDS = {lang: dict((k, float(v)) for k, v in (p.split(":") for p in s.split())) for lang, s in _NUM_WORDS.items()}
-_MONTHS = {
-    "en": "january february march april may june july august september october november december",
-    "de": "januar februar märz april mai juni juli august september oktober november dezember",
-}
-_MONTHS = {lang: {m: float(i + 1) for i, m in enumerate(s.split())} for lang, s in _MONTHS.items()}
-_SCALES = {
-    "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9, "trillion": 1e12,
-    "million.": 1e6, "mio": 1e6, "millionen": 1e6, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9,
-    "billionen": 1e12, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2,
-}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
-# a Chinese numeral counts as a number only before one of these (七年, 三个); bare 一 is an article ("a")
-_ZH_COUNTED = "年个种位家次天月日岁多名倍项条部章节小时分钟秒周亿万千百%"
-_DIGIT_RE = re.compile(r"(?<![A-Za-z\d.,])(\d{1,3}(?:[.,\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?![\d])")
-_ZH_NUM_RE = re.compile(f"([零〇一二两三四五六七八九十百千]+)(?=[{_ZH_COUNTED}])")
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)\]]+", re.IGNORECASE)
-
-
-def _digit_value(s: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[.,\u202f ]\d{3})+", s):
-        return float(re.sub(r"\D", "", s))
-    return float(s.replace(",", "."))
-
-
-def _zh_numeral(s: str) -> float | None:
-    if s == "一":
-        return None
-    total, current = 0, 0
-    for ch in s:
-        if ch in _ZH_DIGITS:
-            current = current * 10 + _ZH_DIGITS[ch] if current and ch != "零" else _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            total += (current or 1) * _ZH_UNITS[ch]
-            current = 0
-    return float(total + current)
-
-
-def numbers(text: str, lang: str) -> list[float]:
-    """Numeric values in a text: digits (with separators and scale words: '5 Milliarden' = 5e9), number
-    words from two upwards, month names (as their number, so 'October 2024' matches '2024年10月') and
-    Chinese numerals before a counter. 'one'/'ein'/'一' are left out: mostly articles."""
-    values: list[float] = []
-    scale_after = re.compile(r"\s*([A-Za-zÄÖÜäöü]+\.?|[万亿千百])")
-    for m in _DIGIT_RE.finditer(text):
-        value = _digit_value(m.group(1))
-        nxt = scale_after.match(text, m.end())
-        if nxt and nxt.group(1).lower() in _SCALES:
-            value *= _SCALES[nxt.group(1).lower()]
-        values.append(value)
-    if lang == "zh":
-        for m in _ZH_NUM_RE.finditer(text):
-            v = _zh_numeral(m.group(1))
-            if v is not None:
-                nxt = text[m.end(): m.end() + 1]
-                values.append(v * _SCALES[nxt] if nxt in ("万", "亿") else v)
-    # Latin text inside Chinese is mostly English ('October 2024' in a Chinese letter)
-    words = _NUM_WORDS.get(lang, _NUM_WORDS["en"] if lang == "zh" else {})
-    months = _MONTHS.get(lang, _MONTHS["en"] if lang == "zh" else {})
-    tokens = [t.lower() for t in _WORD_RE.findall(text)]
-    for i, tok in enumerate(tokens):
-        if tok in words:
-            value = words[tok]
-            if i + 1 < len(tokens) and tokens[i + 1] in _SCALES:
-                value *= _SCALES[tokens[i + 1]]
-            values.append(value)
-        elif tok in months and (tok not in ("may", "march") or lang not in ("en", "zh")):
-            values.append(months[tok])
-    return [round(v, 6) for v in values]
 
 
 def _fold(text: str) -> str:
@@ -457,7 +381,7 @@ class EntitiesPreserved(FidelityPart):
         flags: list[list[str]] = [[] for _ in range(n)]
         for i, (s, t) in enumerate(zip(pairs.src, pairs.tgt)):
             parts = []
-            ns, nt = numbers(s, pairs.src_lang), numbers(t, pairs.tgt_lang)
+            ns, nt = number_values(s, pairs.src_lang), number_values(t, pairs.tgt_lang)
             if ns or nt:
                 common = _multiset_common(ns, nt)
                 num_score[i] = 2 * common / (len(ns) + len(nt))

@@ -23,28 +23,11 @@ import re
 from typing import NamedTuple
 
 from corpus.text.languages import writes_without_spaces
+from corpus.text.numbers import FULLWIDTH, NUMBER_RUN, digit_run_keys, silent_number_keys
 
 Piece = str | list
 
-# Fullwidth digits and separators -> ASCII, one character for one, so offsets stay valid.
-_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"．": ".", "，": ","})
-_NUMBER_RUN = re.compile(r"[0-9]+(?:[.,\u00a0\u202f\u2009' ][0-9]+)*")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ0-9'’\-]*")
-_CJK_NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-               "九": 9}
-_CJK_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CJK_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-# Spelled-out small numbers: used only as silent evidence that a digit has a counterpart ("3" ~ "drei").
-_NUMBER_WORDS = {
-    w: n
-    for n, words in enumerate([
-        "zero null zéro", "one eins ein eine un une", "two zwei deux", "three drei trois", "four vier quatre",
-        "five fünf cinq", "six sechs", "seven sieben sept", "eight acht huit", "nine neun neuf", "ten zehn dix",
-        "eleven elf onze", "twelve zwölf douze",
-    ])
-    for w in words.split()
-}
 _SENTENCE_OPENERS = set(".!?:\"“”„«»‹›()[]—–-•*#")
 
 
@@ -56,60 +39,14 @@ class Span(NamedTuple):
     level: int  # 2: marked even without a counterpart; 1: marked when matched; 0: only a counterpart for others
 
 
-def _number_key(digits: str) -> list[tuple[int, int, str]]:
-    """Keys of one run of digits and separators, as (offset, end, key) relative to the run.
-
-    "2,000" / "2.000" / "2 000" -> 2000; "3,5" / "3.5" -> 3.5; a run with several kinds of separators or short
-    groups ("7.3.2024", "1.2.3") is a date or version: each part is its own number.
-    """
-    parts = re.split(r"([.,\u00a0\u202f\u2009' ])", digits)
-    groups, seps = parts[0::2], parts[1::2]
-    if len(groups) == 1:
-        return [(0, len(digits), str(int(digits)))]
-    if len(set(seps)) == 1 and len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:]):
-        return [(0, len(digits), str(int("".join(groups))))]
-    if len(groups) == 2 and seps[0] in ".,":
-        frac = groups[1].rstrip("0")
-        return [(0, len(digits), f"{int(groups[0])}.{frac}" if frac else str(int(groups[0])))]
-    out, pos = [], 0
-    for i, g in enumerate(groups):
-        out.append((pos, pos + len(g), str(int(g))))
-        pos += len(g) + (len(seps[i]) if i < len(seps) else 0)
-    return out
-
-
 def number_spans(text: str) -> list[Span]:
     """Numbers written with digits (ASCII or fullwidth), with thousands separators and decimals normalised."""
-    ascii_text = text.translate(_FULLWIDTH)
+    ascii_text = text.translate(FULLWIDTH)
     spans = []
-    for m in _NUMBER_RUN.finditer(ascii_text):
-        for a, b, key in _number_key(m.group()):
+    for m in NUMBER_RUN.finditer(ascii_text):
+        for a, b, key in digit_run_keys(m.group()):
             spans.append(Span(m.start() + a, m.start() + b, "n", key, 2))
     return spans
-
-
-def _cjk_numeral_value(run: str) -> int | None:
-    if all(c in _CJK_DIGITS for c in run):  # 二〇二四 -> 2024
-        return int("".join(str(_CJK_DIGITS[c]) for c in run)) if len(run) > 1 else _CJK_DIGITS[run]
-    total = section = number = 0
-    for c in run:
-        if c in _CJK_DIGITS:
-            number = _CJK_DIGITS[c]
-        elif c in _CJK_SMALL_UNITS:
-            section += (number or 1) * _CJK_SMALL_UNITS[c]
-            number = 0
-        else:
-            total += (section + number or 1) * _CJK_BIG_UNITS[c]
-            section = number = 0
-    return total + section + number
-
-
-def silent_number_keys(text: str) -> set[str]:
-    """Numbers written as words (Chinese numerals, small number words): they count as counterparts of digits
-    in other languages but are not marked themselves (一 is also part of ordinary words such as 统一)."""
-    keys = {str(v) for m in _CJK_NUMERAL_RUN.finditer(text) if (v := _cjk_numeral_value(m.group())) is not None}
-    keys.update(str(_NUMBER_WORDS[w]) for w in re.findall(r"[a-zäöüéèû]+", text.lower()) if w in _NUMBER_WORDS)
-    return keys
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
