@@ -23,9 +23,12 @@ import polars as pl
 from aligner.align import features as feats
 from aligner.align import search
 from aligner.align.links import Link
-from aligner.models.embed import model_name
+from aligner.models.embed import default_embedder, model_name
 from corpus.errors import CorpusError
+from corpus.formats.table import units_frame
+from corpus.text.langid import language_code
 from corpus.text.languages import join_sentences
+from corpus.text.normalize import is_traditional
 from corpus.version import package_version
 
 # The dictionary feature leaves itself out where no dictionary exists (ru-fr, say). On the letter's hand
@@ -90,8 +93,6 @@ class Alignment:
 
     def to_table(self, corpus: str = "", src_doc: str = "", tgt_doc: str = "") -> pl.DataFrame:
         """The corpus units table (corpus.formats.table): one unit per link, one row per language present."""
-        from corpus.formats.table import units_frame
-
         scripts = {self.src_lang: _script(self.src_lang, self.src_sentences),
                    self.tgt_lang: _script(self.tgt_lang, self.tgt_sentences)}
         rows = []
@@ -113,7 +114,6 @@ def _script(lang: str, sentences: list[str]) -> str:
     """ISO 15924 script where the table wants one: Hans/Hant for Chinese (as corpus.reading.reader decides it)."""
     if lang != "zh":
         return ""
-    from corpus.text.normalize import is_traditional
 
     return "Hant" if is_traditional("".join(sentences)) else "Hans"
 
@@ -141,8 +141,6 @@ class Aligner:
         embedder=None,
         progress=None,
     ):
-        from corpus.text.langid import language_code
-
         self.src, self.tgt = list(src_sentences), list(tgt_sentences)
         self.src_lang, self.tgt_lang = language_code(src_lang), language_code(tgt_lang)
         names = list(DEFAULT_FEATURES if features is None else features)
@@ -172,8 +170,6 @@ class Aligner:
     @property
     def embedder(self):
         if self._embedder is None:
-            from aligner.models.embed import default_embedder
-
             self._embedder = default_embedder()
         return self._embedder
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from aligner.align.links import Link
+from aligner.models.embed import default_embedder, model_name
 
 LinkType = tuple[int, int]
 
@@ -199,8 +200,6 @@ class BertalignReference:
 
     @property
     def signature(self) -> str:
-        from aligner.models.embed import model_name
-
         emb = getattr(self.embedder, "name", None) or model_name()
         return (
             f"aligner:bertalign-ref|emb:{emb}|max_align:{self.max_align}|top_k:{self.top_k}|win:{self.win}"
@@ -213,8 +212,6 @@ class BertalignReference:
         if n == 0 or m == 0:
             return [Link((k,), ()) for k in range(n)] + [Link((), (k,)) for k in range(m)]
         if self.embedder is None:
-            from aligner.models.embed import default_embedder
-
             self.embedder = default_embedder()
         runs = self.max_align - 1
         src_vecs, src_lens = run_vectors(self.src, runs, self.embedder)

@@ -30,6 +30,8 @@ from typing import Protocol, Sequence
 import numpy as np
 import polars as pl
 
+from aligner.models.embed import default_embedder
+
 
 class DocumentLike(Protocol):
     id: str
@@ -214,8 +216,6 @@ class DocumentAligner:
 
     def _embedder(self):
         if self.embedder is None:
-            from aligner.models.embed import default_embedder
-
             self.embedder = default_embedder()
         return self.embedder
 

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from aligner.align.search import Band, LinkType
+from aligner.models.dictionary import load_dictionary
 from corpus.text.languages import join_sentences
 from corpus.text.numbers import number_tokens
+
 
 @dataclass
 class SentencePair:
@@ -377,8 +379,6 @@ class DictionaryOverlap(Feature):
     baseline = 0.3
 
     def __init__(self, src_lang: str, tgt_lang: str):
-        from aligner.models.dictionary import load_dictionary
-
         self.dictionary = load_dictionary(src_lang, tgt_lang)
         self.available = self.dictionary is not None
 

@@ -33,6 +33,7 @@ from typing import Sequence
 import numpy as np
 
 from aligner.align.links import Link
+from corpus.formats.table import units_frame
 from corpus.text.languages import join_sentences
 
 
@@ -322,8 +323,6 @@ def pair_view(units: Sequence[MergedUnit], pair: PairLinks) -> list[MergedUnit]:
 def units_table(units: Sequence[MergedUnit], docs: Sequence, corpus: str, langs: Sequence[str] | None = None):
     """The central units table (corpus.formats.table) of merged units: unit_id in document order, one row per
     language present, link such as `1-1-2` over `langs` (0 where the unit lacks a language)."""
-    from corpus.formats.table import units_frame
-
     by_id = {d.id: d for d in docs}
     langs = list(langs or language_order(docs, units))
     rows = []

@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from aligner.models.dictionary import Bag, Dictionary, bag_coverage, dictionary_status, load_dictionary
+from corpus.text.normalize import simplified
 from corpus.text.numbers import number_values
 
 # ---------------------------------------------------------------- the batch every part sees
@@ -104,7 +105,6 @@ def _embeddable(texts: list[str], lang: str) -> list[str]:
     against .36 for the same sentence): embed Chinese in simplified characters."""
     if lang != "zh":
         return texts
-    from corpus.text.normalize import simplified
 
     return [simplified(t) for t in texts]
 

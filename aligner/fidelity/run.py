@@ -9,7 +9,18 @@ from pathlib import Path
 
 import polars as pl
 
+from aligner.align.aligner import Aligner
+from aligner.align.links import read_links
+from aligner.fidelity.samelang import corpus_scores, paired_significance, sentence_scores
+from aligner.fidelity.scorer import FidelityScorer, score_units, source_language, unit_scores
+from corpus.atomic import write_text_atomic
 from corpus.errors import CorpusError
+from corpus.formats.table import languages
+from corpus.formats.tmx import load_tmx, parse_lang, write_tmx
+from corpus.reading.reader import read_text
+from corpus.reading.sides import read_side
+from corpus.text.langid import language_code
+from corpus.text.languages import join_sentences
 
 PART_COLUMNS = ("emb", "clause", "dict", "ent", "len", "neg", "mood")
 DETAIL_COLUMNS = ("cosine", "margin", "src_coverage", "tgt_coverage", "length_z")
@@ -29,9 +40,6 @@ def score_links(src_sents: list[str], tgt_sents: list[str], links, src_lang: str
                 embedder=None) -> tuple[pl.DataFrame, str]:
     """One row per link, in the given order. Links with both sides are scored together as one document;
     null links get no score and the flag `omission` (1-0) or `addition` (0-1)."""
-    from corpus.text.languages import join_sentences
-    from aligner.fidelity.scorer import FidelityScorer
-
     scorer = FidelityScorer(src_lang, tgt_lang, embedder=embedder)
     src = [join_sentences([src_sents[i] for i in link.src], src_lang) for link in links]
     tgt = [join_sentences([tgt_sents[j] for j in link.tgt], tgt_lang) for link in links]
@@ -61,10 +69,6 @@ def score_links(src_sents: list[str], tgt_sents: list[str], links, src_lang: str
 def score_files(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented: bool,
                 links_path: Path | None) -> tuple[pl.DataFrame, str]:
     """Score the links between two files (aligning them first when no links are given)."""
-    from corpus.reading.sides import read_side
-    from aligner.align.links import read_links
-    from corpus.text.langid import language_code
-
     src_lang, tgt_lang = language_code(src_lang), language_code(tgt_lang)
     # one reader with `corpus align`: presegmented sentence numbers are line numbers in both commands
     sides = [read_side(path, lang, presegmented) for path, lang in ((src, src_lang), (tgt, tgt_lang))]
@@ -73,8 +77,6 @@ def score_files(src: Path, tgt: Path, src_lang: str, tgt_lang: str, presegmented
         links = read_links(links_path)
         check_links(links, len(src_lines), len(tgt_lines), links_path)
     else:
-        from aligner.align.aligner import Aligner
-
         alignment = Aligner(sides[0].sentences, sides[1].sentences, src_lang, tgt_lang).align()
         links = alignment.renumbered(sides[0].numbers, sides[1].numbers, src_lines, tgt_lines).links
     return score_links(src_lines, tgt_lines, links, src_lang, tgt_lang)
@@ -99,7 +101,6 @@ def write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from corpus.atomic import write_text_atomic
 
     write_text_atomic(output, text)
 
@@ -111,10 +112,6 @@ def score_tmx(path: Path, output: Path | None) -> tuple[pl.DataFrame, str]:
     """Score every language pair of a TMX; with `output`, write the TMX back with the fidelity props (each
     variant against the header's source language) and the QA flags as notes. Returns the per-pair table
     (mean, median, worst, flagged) and its text form with signatures."""
-    from aligner.fidelity.scorer import score_units, source_language, unit_scores
-    from corpus.formats.table import languages
-    from corpus.formats.tmx import load_tmx, parse_lang, write_tmx
-
     doc = load_tmx(path)
     units = doc.units
     if units.is_empty():
@@ -157,10 +154,6 @@ def score_reference(hyps: list[Path], reference: Path, lang: str, fmt: str, sent
                     test: str) -> str:
     """sacrebleu metrics of one or two hypothesis files (one segment a line) against a reference; two
     hypotheses also get the paired significance test (the first is the baseline)."""
-    from aligner.fidelity.samelang import corpus_scores, paired_significance, sentence_scores
-    from corpus.text.langid import language_code
-    from corpus.reading.reader import read_text
-
     lang = language_code(lang)
 
     def lines(p: Path) -> list[str]:

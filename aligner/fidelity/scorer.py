@@ -26,20 +26,24 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from aligner.models.dictionary import dictionary_status, load_dictionary
 from aligner.fidelity.parts import (
     DEFAULT_PARTS,
     ClauseCoverage,
     DictionaryCoverage,
-    SemanticMargin,
     EntitiesPreserved,
     FidelityPart,
     LengthAgreement,
     MoodAgreement,
     NegationAgreement,
     Pairs,
+    SemanticMargin,
     relative_coverage,
 )
+from aligner.models.dictionary import dictionary_status, load_dictionary
+from aligner.models.embed import default_embedder
+from corpus.atomic import atomic_path
+from corpus.formats.table import units_frame
+from corpus.text.langid import rank
 
 VERSION = "3"
 # The parts are combined by a tiny logistic model over their logs:
@@ -73,8 +77,6 @@ class FidelityScorer:
         self.weights = dict(COEFFICIENTS, **(weights or {}))
         self.intercept = INTERCEPT if intercept is None else intercept
         if embedder is None and use_embeddings:
-            from aligner.models.embed import default_embedder
-
             embedder = default_embedder()
         self.embedder = embedder
         self.dictionary = load_dictionary(src_lang, tgt_lang)
@@ -203,10 +205,6 @@ def language_flags(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[str
 @lru_cache(maxsize=50_000)
 def _latin_lang(text: str, expected: str) -> str | None:
     """The language langid picks with a clear margin, or None when it hesitates."""
-    try:
-        from corpus.text.langid import rank
-    except ImportError:
-        return None
     ranked = rank(text)
     if not ranked:
         return None
@@ -386,8 +384,6 @@ def score_units(units: pl.DataFrame, source_lang: str | None = None, embedder=No
     source variant. Source rows of units another language lacks get `not-rendered:<lang>`; target-only
     units inside the translated stretch get `addition`. `scored`: the `unit_scores` of these units, when
     the caller has them already (the builder keeps them for its report)."""
-    from corpus.formats.table import units_frame
-
     units = units_frame(units)
     if units.is_empty():
         return units
@@ -491,8 +487,6 @@ def fidelity_report(units: pl.DataFrame, source_lang: str | None = None, embedde
     """(per-unit table with part scores and flags, per-document table) for a units table; pass the
     builder's `unaligned` sentences to count them as omissions/additions (see `document_gaps`), and
     `per_unit` (`unit_scores` of these units) when they were scored already."""
-    from corpus.formats.table import units_frame
-
     units = units_frame(units)
     if units.is_empty():
         return pl.DataFrame(), pl.DataFrame()
@@ -540,8 +534,6 @@ def _flat(df: pl.DataFrame) -> pl.DataFrame:
 def write_report(per_unit: pl.DataFrame, per_doc: pl.DataFrame, out_dir: str | os.PathLike) -> list[Path]:
     """`fidelity.parquet` / `fidelity.csv` (per unit) and `fidelity_documents.parquet` / `.csv` (per
     document), written atomically; the CSVs join lists with ' | '. `corpus build` writes its report here."""
-    from corpus.atomic import atomic_path
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -32,9 +32,18 @@ from typing import Callable
 import polars as pl
 
 from aligner.align.docalign import DocumentAligner, decisions_frame, document_groups
+from aligner.fidelity.scorer import fidelity_report, write_report
+from aligner.models.embed import default_embedder
+from aligner.pipeline.executors import GroupOutput, GroupTask, run_groups, write_units_parquet
 from aligner.pipeline.group import NOT_PARALLEL, UNALIGNED_SCHEMA, BuildOptions, GroupResult
+from aligner.pipeline.layout import named_groups
+from corpus.atomic import atomic_path
 from corpus.errors import CorpusError
+from corpus.formats.table import empty_units
+from corpus.formats.tmx import write_tmx
 from corpus.reading.presegmented import read_corpus_folder
+from corpus.views.page import write_page
+
 
 @dataclass
 class BuildResult:
@@ -70,9 +79,6 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
         raise CorpusError(f"bad corpus name {name!r} (a plain file name prefix is expected)")
     started = time.perf_counter()
     out = Path(out_dir)
-    from aligner.pipeline.executors import GroupOutput, GroupTask, run_groups
-    from aligner.pipeline.layout import named_groups
-
     named, other_files = named_groups(folder)
     docs = read_corpus_folder(folder, options.presegmented, other_files if named else None) if other_files or not named else []
     try:  # an unusable output folder is refused before the work, not after it
@@ -80,8 +86,6 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     except OSError as exc:
         raise CorpusError(f"cannot create the output folder ({exc.strerror})", out) from exc
     if options.embedder is None:
-        from aligner.models.embed import default_embedder
-
         options.embedder = default_embedder()
     doc_aligner = DocumentAligner(embedder=options.embedder)
     report = (lambda step: (lambda done, total: progress(step, done, total))) if progress else (lambda step: None)
@@ -99,7 +103,6 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     named_done = [o for t, o in zip(tasks, outcomes) if t.named is not None and isinstance(o, GroupOutput)]
     docs = docs + [d for o in named_done for d in o.documents]  # named groups are read on their worker
     decisions = decisions + [d for o in named_done for d in o.decisions]
-    from corpus.formats.table import empty_units
 
     units = pl.concat([r.units for r in results]) if results else empty_units()
     unaligned = pl.concat([*(r.unaligned for r in results), pl.DataFrame(lone, schema=UNALIGNED_SCHEMA)])
@@ -111,10 +114,6 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
 
 
 def write_outputs(result: BuildResult, options: BuildOptions) -> None:
-    from corpus.atomic import atomic_path
-    from corpus.views.page import write_page
-    from corpus.formats.tmx import write_tmx
-
     out, name, units = result.out_dir, result.name, result.units
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -129,7 +128,6 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
 
     csv(result.decisions, out / "documents.csv")
     csv(result.unaligned, out / "unaligned.csv")
-    from aligner.pipeline.executors import write_units_parquet
 
     write_units_parquet(units, out / f"{name}.parquet")  # a folder of Parquet files when very large
     files.append(out / f"{name}.parquet")
@@ -153,8 +151,6 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
         write_tmx(views, path, langs=[l1, l2])
         files.append(path)
     if options.fidelity:
-        from aligner.fidelity.scorer import fidelity_report, write_report
-
         # The groups' own scores (a group stored without them, by an older --resume store, means scoring
         # anew); the unaligned sentences let the report name omissions (title, date, copyright) and
         # additions (a translator's note inside the translated stretch), which are in no unit.

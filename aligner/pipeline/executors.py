@@ -29,6 +29,15 @@ from urllib.parse import quote
 
 import polars as pl
 
+from aligner.align.docalign import PairDecision
+from aligner.pipeline.group import GroupResult, build_group
+from aligner.pipeline.layout import named_decisions, read_source
+from corpus.atomic import atomic_dir, atomic_path
+from corpus.errors import CorpusError
+from corpus.formats.table import units_frame, write_parquet
+from corpus.reading.presegmented import PresegmentedDocument
+from corpus.version import package_version
+
 AUTO_SERIAL_BELOW = 8  # groups: fewer run in-process when --workers is not given (a cluster costs seconds)
 STORE_FORMAT = 1
 
@@ -42,8 +51,6 @@ class GroupTask:
 
     def fingerprint(self, options) -> str:
         """Identifies everything the group's result depends on: its input, the options, the code version."""
-        from corpus.version import package_version
-
         digest = hashlib.sha1(f"{STORE_FORMAT}\0{package_version()}\0{self.corpus}\0".encode())
         digest.update(f"{options.presegmented}\0{options.max_per_doc}\0{options.fidelity}\0".encode())
         if self.named is not None:
@@ -75,26 +82,19 @@ class GroupFailure:
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    from corpus.errors import CorpusError
 
     return text if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {text}"
 
 
 def light_document(doc):
-    from corpus.reading.presegmented import PresegmentedDocument
-
     return PresegmentedDocument(doc.id, doc.path, doc.lang, getattr(doc, "script", "") or "",
                                 list(doc.sentence_texts))
 
 
 def run_group(task: GroupTask, options) -> GroupOutput | GroupFailure:
     """One group, start to end; runs in this process or on a Dask worker. Never raises."""
-    from aligner.pipeline.group import build_group
-
     try:
         if task.named is not None:
-            from aligner.pipeline.layout import named_decisions, read_source
-
             docs = [read_source(f, options.presegmented) for f in task.named.files]
             decisions = named_decisions(task.named, docs)
         else:
@@ -139,8 +139,6 @@ def write_group(path: Path, output: GroupOutput, fingerprint: str) -> None:
     in the file's key-value metadata, so one atomic file holds the whole group."""
     import pyarrow.parquet as pq
 
-    from corpus.atomic import atomic_path
-
     r = output.result
     fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(r) if f.name != "units"}
     meta = {
@@ -160,11 +158,6 @@ def write_group(path: Path, output: GroupOutput, fingerprint: str) -> None:
 def read_group(path: Path, fingerprint: str) -> GroupOutput | None:
     """The stored group when it exists, is readable and was made from the same input; else None."""
     import pyarrow.parquet as pq
-
-    from aligner.pipeline.group import GroupResult
-    from corpus.reading.presegmented import PresegmentedDocument
-    from aligner.align.docalign import PairDecision
-    from corpus.formats.table import units_frame
 
     if not path.is_file():
         return None
@@ -216,8 +209,6 @@ class DaskExecutor:
         try:
             self._client = Client(self.scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            from corpus.errors import CorpusError
-
             raise CorpusError(f"cannot reach the Dask scheduler ({_one_line(exc)})", self.scheduler) from exc
         return self
 
@@ -328,9 +319,6 @@ def write_units_parquet(units: pl.DataFrame, path: Path, partition_rows: int = P
     other atomically enough: the new one is complete before the old one goes."""
     import shutil
 
-    from corpus.atomic import atomic_dir
-    from corpus.formats.table import write_parquet
-
     if units.height <= partition_rows:
         if path.is_dir():
             shutil.rmtree(path)
@@ -348,11 +336,9 @@ def write_units_parquet(units: pl.DataFrame, path: Path, partition_rows: int = P
 def report_build(result, tmx: Path | None = None, table: Path | None = None, console=None) -> int:
     """Write the extra outputs asked for (`--tmx FILE`, `--table FILE`), print one line per failed group and
     a summary on stderr; the exit code: 1 when a group failed, else 0."""
-    from rich.console import Console
-
     import shutil
 
-    from corpus.atomic import atomic_path
+    from rich.console import Console
 
     console = console or Console(stderr=True)
     written = result.out_dir / f"{result.name}.tmx"

@@ -17,6 +17,8 @@ import polars as pl
 from aligner.align.docalign import PairDecision
 from aligner.align.links import Link
 from aligner.align.merge import MergeStats, PairLinks, language_order, merge_pairs, pair_view, units_table
+from aligner.fidelity.scorer import score_units, unit_scores
+from corpus.formats.table import empty_units
 
 UNALIGNED_SCHEMA = {
     "corpus": pl.Utf8, "doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64, "text": pl.Utf8, "reason": pl.Utf8,
@@ -108,8 +110,6 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
     units = units_table(merged, docs, corpus, langs)
     fidelity = pl.DataFrame()
     if options.fidelity and not units.is_empty():
-        from aligner.fidelity.scorer import score_units, unit_scores
-
         # scored once: the table's fidelity column and the report's per-unit rows are the same numbers
         fidelity = unit_scores(units, langs[0], options.embedder)
         units = score_units(units, source_lang=langs[0], scored=fidelity)
@@ -144,8 +144,6 @@ def pair_tables(merged, pair_links: Sequence[PairLinks], docs: Sequence, corpus:
     """One units table per aligned pair, its corpus named `<corpus>.<l1>-<l2>` (languages in the group's
     order): the merged units refined by the pair's own links (aligner.align.merge.pair_view), with the second
     language's fidelity scored against the first."""
-    from corpus.formats.table import empty_units
-
     doc_of = {d.lang: d.id for d in docs}  # one document per language in a group
     links_of = {frozenset((p.doc_a, p.doc_b)): p for p in pair_links}
     frames = []
@@ -155,8 +153,6 @@ def pair_tables(merged, pair_links: Sequence[PairLinks], docs: Sequence, corpus:
         pair = links_of.get(frozenset((doc_of[l1], doc_of[l2])), PairLinks(doc_of[l1], doc_of[l2], ()))
         view = units_table(pair_view(merged, pair), docs, f"{corpus}.{l1}-{l2}", [l1, l2])
         if options.fidelity and not view.is_empty():
-            from aligner.fidelity.scorer import score_units
-
             view = score_units(view, source_lang=l1, embedder=options.embedder)
         frames.append(view)
     return pl.concat(frames) if frames else empty_units()

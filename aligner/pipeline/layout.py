@@ -20,7 +20,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.align.docalign import PairDecision
 from corpus.errors import CorpusError
+from corpus.reading.presegmented import read_presegmented_folder
+from corpus.reading.reader import read_documents
+from corpus.text.langid import ISO_639_1
+from corpus.text.normalize import is_traditional
 
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"}
 
@@ -51,8 +56,6 @@ class NamedGroup:
 
 
 def _language(folder_name: str) -> str | None:
-    from corpus.text.langid import ISO_639_1
-
     primary = folder_name.replace("_", "-").split("-")[0]
     return primary if len(primary) == 2 and primary in ISO_639_1 and primary == primary.lower() else None
 
@@ -108,10 +111,6 @@ def read_source(source: SourceFile, presegmented: bool):
     copy of the bytes (so nothing depends on the worker seeing the client's files)."""
     if source.data is None:
         raise CorpusError(source.error)
-    from corpus.reading.presegmented import read_presegmented_folder
-    from corpus.text.normalize import is_traditional
-    from corpus.reading.reader import read_documents
-
     with tempfile.TemporaryDirectory(prefix="corpus-group-") as tmp:
         copy = Path(tmp) / Path(source.path).name
         copy.write_bytes(source.data)
@@ -135,8 +134,6 @@ def read_source(source: SourceFile, presegmented: bool):
 
 def named_decisions(group: NamedGroup, docs: list) -> list:
     """Every pair of the group's documents declared parallel over their whole length (no discovery)."""
-    from aligner.align.docalign import PairDecision
-
     out = []
     for a, b in itertools.combinations(docs, 2):
         n, m = len(a.sentence_texts), len(b.sentence_texts)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from corpus.text.segment import segment_spans
+
 
 @dataclass
 class Paragraph:
@@ -58,8 +60,6 @@ class Document:
     @functools.cached_property
     def sentences(self) -> list[Sentence]:
         """The document's sentences, segmented paragraph by paragraph for its language."""
-        from corpus.text.segment import segment_spans
-
         out: list[Sentence] = []
         for p in self.paragraphs:
             for a, b in segment_spans(p.text, self.lang):

@@ -32,9 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.reading.document import Document, Paragraph
 from corpus.errors import CorpusError
-from corpus.reading.markdown import MARKDOWN_SUFFIXES
+from corpus.reading.document import Document, Paragraph
+from corpus.reading.markdown import MARKDOWN_SUFFIXES, parse
+from corpus.text.langid import assign_languages, identify
+from corpus.text.normalize import is_traditional, simplified
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
@@ -122,8 +124,6 @@ def _han_inside_latin_words(text: str) -> bool:
 
 def _frequent_share(text: str) -> tuple[float, int]:
     """(share of frequent hanzi among the Han characters, number of Han characters) of a sample."""
-    from corpus.text.normalize import simplified
-
     han = _HAN.findall(simplified(text[:SCORE_SAMPLE_CHARS // 10]))
     if not han:
         return 0.0, 0
@@ -291,10 +291,6 @@ def read_documents(path: str | os.PathLike, markdown: bool | None = None) -> lis
     """The documents in one file: one per language found, in order of first appearance.
 
     `markdown=None` decides by file suffix (.md...) or, for other files, by sniffing the syntax."""
-    from corpus.text.langid import assign_languages
-    from corpus.reading.markdown import parse
-    from corpus.text.normalize import is_traditional
-
     p = Path(path)
     text, encoding = read_text(p)
     if markdown is None and p.suffix.lower() in MARKDOWN_SUFFIXES:
@@ -341,8 +337,6 @@ def _metadata_for(meta: dict, lang: str, paragraphs: list[Paragraph], split: boo
 
     In a file split by language the front-matter title belongs to the document in its language; the
     others take their own leading heading as title. A file without a title takes its first heading."""
-    from corpus.text.langid import identify
-
     out = dict(meta)
     title = out.get("title")
     if title and split and identify(str(title)) != lang:

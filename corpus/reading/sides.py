@@ -9,6 +9,8 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.reading.presegmented import read_sentence_lines
+from corpus.reading.reader import read_documents
+from corpus.text.langid import rank
 
 
 @dataclass
@@ -34,8 +36,6 @@ def read_side(path: Path, lang: str, presegmented: bool) -> Side:
 
 def document_sentences(path: Path, lang: str) -> list[str]:
     """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
-    from corpus.reading.reader import read_documents
-
     documents = read_documents(path)
     chosen = [d for d in documents if d.lang == lang]
     if not chosen:
@@ -46,8 +46,6 @@ def document_sentences(path: Path, lang: str) -> list[str]:
 
 def check_language(lines: list[str], numbers: list[int], lang: str, path: Path) -> None:
     """A presegmented file whose text is plainly in another language than the one given is a user error."""
-    from corpus.text.langid import rank
-
     sample = " ".join(lines[k] for k in numbers[:200])
     if len(sample) < 200:
         return  # too little text to contradict the user

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from corpus.errors import CorpusError
+from corpus.formats.export import EXPORT_FORMATS, export_units, format_from_suffix
 from corpus.formats.table import read_parquet, wide
 from corpus.formats.tmx import language_tags, load_tmx, select_languages
 
@@ -166,8 +167,6 @@ def run_inspect(path: str | os.PathLike, *, grep: str | None = None, langs: list
                 samples: int | None = None, console=None) -> list[Path]:
     """The `corpus inspect` command: summary, optional grep, optional export; returns the files exported."""
     from rich.text import Text
-
-    from corpus.formats.export import EXPORT_FORMATS, export_units, format_from_suffix
 
     if output is not None and fmt is None:
         fmt = format_from_suffix(output)

@@ -28,8 +28,9 @@ import polars as pl
 
 from corpus.atomic import write_text_atomic
 from corpus.errors import CorpusError
-from corpus.views.highlight import diff_pieces, mark_unit, uses_characters
 from corpus.formats.table import languages, wide
+from corpus.views.highlight import diff_pieces, mark_unit, uses_characters
+from corpus.views.inspect import grep_units
 
 DEFAULT_TITLE = "Translations side by side"
 RTL_LANGS = {"ar", "he", "fa", "ur", "yi", "ps", "dv", "sd", "ug", "ku"}
@@ -434,8 +435,6 @@ def filter_pairs(pairs: pl.DataFrame, *, only_flagged: bool = False, grep: str |
 def filter_units(units: pl.DataFrame, *, only_flagged: bool = False, grep: str | None = None) -> pl.DataFrame:
     """Keep whole units: those with a flag in any language, and/or whose text in any language contains `grep`
     (case-insensitive, literal). Document order is kept."""
-    from corpus.views.inspect import grep_units
-
     if only_flagged:
         flagged = units.filter(pl.col("flags").list.len() > 0).select("corpus", "unit_id").unique()
         units = units.join(flagged, on=["corpus", "unit_id"], how="semi", maintain_order="left")

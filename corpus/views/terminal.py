@@ -21,9 +21,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from corpus.atomic import write_text_atomic
 from corpus.errors import CorpusError
-from corpus.views.highlight import diff_pieces, mark_unit, uses_characters
 from corpus.formats.table import languages
+from corpus.formats.tmx import select_languages
+from corpus.views.highlight import diff_pieces, mark_unit, uses_characters
+from corpus.views.inspect import open_units
+from corpus.views.page import filter_pairs, filter_units, pair_translations, render_pairs_page, unit_frame, write_page
 
 # viridis, as on the page: dark = low, light = high; the number is always printed too
 VIRIDIS = ["#471365", "#463480", "#3b528b", "#2f6c8e", "#25848e", "#1e9c89", "#2fb47c", "#5ec962", "#9bd93c",
@@ -136,8 +140,6 @@ def print_units(units: pl.DataFrame, *, langs: list[str] | None = None, low: flo
                 grep: str | None = None, console: Console | None = None, pager: bool = True) -> int:
     """Print the units (already filtered) as a table with a column per language; return the units shown.
     Paged through `less -R` when stdout is a terminal and the table is longer than the screen."""
-    from corpus.views.page import unit_frame
-
     console = console or Console()
     w, langs = unit_frame(units, langs)
     id_width = max(1, w.get_column("unit_id").cast(pl.Utf8).str.len_chars().max() or 1)
@@ -194,7 +196,6 @@ def _base_langs(units: pl.DataFrame, codes: list[str] | None) -> list[str] | Non
     """Language codes as a user writes them (`de`, `ZH-CN`, `zh_Hans`) -> the table's base codes."""
     if not codes:
         return None
-    from corpus.formats.tmx import select_languages
 
     return [base for base, _ in select_languages(units, codes)[1]]
 
@@ -204,10 +205,6 @@ def run_compare(files: list[Path], *, html: Path | None = None, langs: list[str]
                 low: float = 0.5, title: str | None = None, pager: bool = True,
                 console: Console | None = None) -> None:
     """The `corpus compare` command."""
-    from corpus.views.inspect import open_units
-    from corpus.atomic import write_text_atomic
-    from corpus.views.page import filter_pairs, filter_units, pair_translations, render_pairs_page, write_page
-
     console = console or Console()
     if len(files) not in (1, 2):
         raise CorpusError(f"compare takes one file, or two translations of one source (got {len(files)} files)")
