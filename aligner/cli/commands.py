@@ -123,7 +123,7 @@ def align_cmd(
                                          help="Also write the units table (Parquet)."),
     features: Optional[str] = typer.Option(
         None, "--features", metavar="A,B", help="Similarity features to use, comma-separated (default "
-        "embedding,length,numbers,members,dictionary; also: names). The signature on stderr says which ran."),
+        "embedding,length,numbers,members,dictionary,overlap; also: names). The signature on stderr says which ran."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding disk cache."),
 ) -> None:
     """Align two documents sentence by sentence: links of n source to m target sentences (1-0 / 0-1 for
@@ -214,7 +214,7 @@ def build_cmd(
         "worker processes; 0 = in this process (the default for fewer than 8 groups; else one per core)."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS", help="Align document groups on an existing Dask cluster, e.g. "
-        "tcp://10.0.0.5:8786 (see README: several machines)."),
+        "tcp://10.0.0.5:8786 (docs/build.md: several machines)."),
     resume: bool = typer.Option(False, "--resume", help="Skip the groups whose results are already in "
                                 "OUT/groups/ from the same input."),
     tmx: Optional[Path] = typer.Option(None, "--tmx", metavar="FILE", help="Also write the multilingual TMX to FILE."),
