@@ -22,13 +22,6 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    from aligner.models.embed import Embedder
-
-    return Embedder()
-
-
 @pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark data not on this machine")
 def test_textberg_articles_align_like_the_gold(embedder):
     """Two Text+Berg test articles (OCR text, captions without counterpart): strict F1 >= .85 pooled

@@ -5,34 +5,23 @@ section after the letter) must come out as 0-1 links, never forced into links.""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-import yaml
 
 from aligner import Aligner
 from aligner.eval.alignment import evaluate
-from aligner.align.links import Link
-from corpus.reading.reader import read_folder
+from support import letter_documents, letter_expectations, letter_gold
 
-ROOT = Path(__file__).resolve().parents[1]
-LETTER = ROOT / "tests/data/letter"
-EXPECT = yaml.safe_load((LETTER / "expectations.yaml").read_text(encoding="utf-8"))
+EXPECT = letter_expectations()
 ADDED_IN_GERMAN = EXPECT["intro_de"] + EXPECT["translator_note_de"] + EXPECT["outro_de"]
 
 
 @pytest.fixture(scope="module")
 def sentences():
-    docs = {d.lang: d for d in read_folder(ROOT / "seeds") if d.id.startswith(("001_", "004_"))}
-    return {lang: d.sentence_texts for lang, d in docs.items()}
+    return {lang: d.sentence_texts for lang, d in letter_documents().items()}
 
 
 @pytest.fixture(scope="module")
-def alignments(sentences):
-    from aligner.models.embed import Embedder
-
-    embedder = Embedder()
+def alignments(sentences, embedder):
     out = {}
     for pair in ("en-de", "zh-de", "en-zh"):
         a, b = pair.split("-")
@@ -40,20 +29,10 @@ def alignments(sentences):
     return out
 
 
-def _gold(pair: str, sentences) -> list[Link]:
-    a, b = pair.split("-")
-    index = {lang: {s: i for i, s in enumerate(sentences[lang])} for lang in (a, b)}
-    links = []
-    for line in (LETTER / f"gold.{pair}.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        links.append(Link(tuple(index[a][s] for s in row[a]), tuple(index[b][s] for s in row[b])))
-    return links
-
-
 # measured 2026-11-21: en-de strict .945, zh-de .950, en-zh .957 (.872 / .878 / .957 before the overlap feature)
 @pytest.mark.parametrize("pair, strict, lax", [("en-de", 0.92, 0.95), ("zh-de", 0.92, 0.95), ("en-zh", 0.93, 0.96)])
 def test_letter_alignment_against_the_hand_alignment(pair, strict, lax, sentences, alignments):
-    scores = evaluate([_gold(pair, sentences)], [alignments[pair].links])
+    scores = evaluate([letter_gold(pair, sentences)], [alignments[pair].links])
     assert scores.f1_strict >= strict, scores
     assert scores.f1_lax >= lax, scores
 

@@ -12,12 +12,6 @@ from aligner import Aligner
 from aligner.align import features as feats
 from aligner.align import search
 from corpus.text.languages import join_sentences
-from aligner.models.embed import Embedder
-
-
-@pytest.fixture(scope="module")
-def embedder():
-    return Embedder()
 
 
 def test_band_products_are_the_dot_products_of_each_band_cell():

@@ -17,13 +17,6 @@ from aligner.align.links import read_links
 DEV = BENCH_DATA / "textberg-defr"
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    from aligner.models.embed import Embedder
-
-    return Embedder()
-
-
 def _covers_once_in_order(links, n: int, m: int) -> None:
     src = [i for link in links for i in link.src]
     tgt = [j for link in links for j in link.tgt]

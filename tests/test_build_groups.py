@@ -14,6 +14,7 @@ from aligner.pipeline.group import BuildOptions, build_group
 from corpus.reading.presegmented import read_corpus_folder
 from aligner.align.docalign import DocumentAligner, document_groups
 from benchmarks.datasets import DATA as BENCH_DATA
+from support import NEWS_SEEDS, SEEDS
 
 BENCH = BENCH_DATA
 
@@ -70,11 +71,10 @@ def test_a_group_built_alone_equals_its_part_of_the_whole_build(folder, tmp_path
 
 
 def test_a_folder_without_translations_gives_decisions_and_no_corpus(tmp_path):
-    root = Path(__file__).resolve().parents[1] / "seeds"
     news = tmp_path / "news"
     news.mkdir()
-    for f in root.iterdir():
-        if f.name.startswith(("000_", "002_", "003_")):
+    for f in SEEDS.iterdir():
+        if f.name.startswith(NEWS_SEEDS):
             (news / f.name).write_bytes(f.read_bytes())
     result = build_corpus(news, tmp_path / "out", "news", BuildOptions(fidelity=False))
     assert result.groups == [] and result.units.is_empty()

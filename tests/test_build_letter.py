@@ -10,21 +10,20 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import yaml
 from lxml import etree
 
 from aligner.pipeline.group import NO_COUNTERPART, NOT_PARALLEL, OUTSIDE
+from support import NEWS_SEEDS as NEWS
+from support import SEEDS, letter_documents, letter_expectations, letter_gold
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPECT = yaml.safe_load((ROOT / "tests/data/letter/expectations.yaml").read_text(encoding="utf-8"))
-NEWS = ("000_", "002_", "003_")
+EXPECT = letter_expectations()
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("build")
-    shutil.copytree(ROOT / "seeds", work / "seeds")
+    shutil.copytree(SEEDS, work / "seeds")
     run = subprocess.run(
         [sys.executable, "-c", "from aligner.cli import main; main()", "build", str(work / "seeds"),
          "--out", str(work / "output"), "--name", "valenzuela"],
@@ -124,22 +123,16 @@ def _pair_links(units: pl.DataFrame, a: str, b: str, sizes: dict[str, int]):
 def test_units_agree_with_the_hand_alignment_of_the_letter(built):
     """The trilingual units projected onto each pair, and the pair TMX files (each pair's own view of the
     units), scored against tests/data/letter/gold.*.jsonl (`pytest -s` prints the figures the README quotes)."""
-    import json
-
     from aligner.eval.alignment import evaluate
-    from aligner.align.links import Link
-    from corpus.reading.reader import read_folder
     from corpus.formats.tmx import read_tmx
 
     out, _ = built
-    docs = {d.lang: d for d in read_folder(ROOT / "seeds") if d.id.startswith(("001_", "004_"))}
-    index = {lang: {s: i for i, s in enumerate(d.sentence_texts)} for lang, d in docs.items()}
-    sizes = {lang: len(d.sentence_texts) for lang, d in docs.items()}
+    sentences = {lang: d.sentence_texts for lang, d in letter_documents().items()}
+    sizes = {lang: len(texts) for lang, texts in sentences.items()}
     units = _units(out)
     for pair in ("en-zh", "en-de", "zh-de"):
         a, b = pair.split("-")
-        gold = [Link(tuple(index[a][s] for s in row[a]), tuple(index[b][s] for s in row[b]))
-                for row in map(json.loads, (ROOT / f"tests/data/letter/gold.{pair}.jsonl").read_text("utf-8").splitlines())]
+        gold = letter_gold(pair, sentences)
         trilingual = evaluate([gold], [_pair_links(units, a, b, sizes)])
         view = evaluate([gold], [_pair_links(read_tmx(out / f"valenzuela.{pair}.tmx"), a, b, sizes)])
         print(f"letter {pair}: trilingual units strict F1 {trilingual.f1_strict:.3f}, lax F1 "

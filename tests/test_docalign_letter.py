@@ -4,22 +4,19 @@ on the same company pair with nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from aligner.align.docalign import DocumentAligner, decisions_frame, document_groups
 from corpus.reading.reader import read_folder
+from support import NEWS_SEEDS as NEWS
+from support import SEEDS, letter_expectations
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPECT = yaml.safe_load((ROOT / "tests/data/letter/expectations.yaml").read_text(encoding="utf-8"))
-NEWS = ("000_", "002_", "003_")
+EXPECT = letter_expectations()
 
 
 @pytest.fixture(scope="module")
 def seeds():
-    docs = read_folder(ROOT / "seeds")
+    docs = read_folder(SEEDS)
     return docs, DocumentAligner().decide(docs)
 
 

@@ -4,26 +4,18 @@ with fidelity props, and same-language scoring with sacrebleu."""
 from __future__ import annotations
 
 import json
-import sys
 
 import polars as pl
 import pytest
 
-from aligner.cli import main
 from benchmarks.fidelity_bench import load_items
+from support import run_in_process
 
 DOC = sorted((i for i in load_items() if i.pair == "en-de" and i.kind == "hand"), key=lambda i: i.pos)[:12]
 
 
 def run(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["corpus", *map(str, args)])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_in_process(list(args), monkeypatch, capsys)
 
 
 @pytest.fixture()

@@ -7,12 +7,12 @@ from __future__ import annotations
 import importlib.util
 import random
 import sys
-from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("fuzz_run", HERE / "fuzz_run.py")
+from support import TESTS
+
+_spec = importlib.util.spec_from_file_location("fuzz_run", TESTS / "fuzz_run.py")
 fuzz_run = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("fuzz_run", fuzz_run)
 _spec.loader.exec_module(fuzz_run)

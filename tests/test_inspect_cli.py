@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
@@ -16,16 +15,9 @@ from polars.testing import assert_frame_equal
 
 from corpus.formats.table import read_parquet, units_frame
 from corpus.formats.tmx import write_tmx
+from support import CORPUS, ROOT, TMX_DATA, hand_units
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(sys.executable).parent / "corpus"
-DATA = Path(__file__).parent / "data" / "tmx"
 FIXED = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
-
-
-def units() -> pl.DataFrame:
-    """Hand-made trilingual table: units lacking a language, a one-language (0-0-1) unit, zh-Hans and zh-Hant."""
-    return units_frame(json.loads((DATA / "units.json").read_text(encoding="utf-8")))
 
 
 def corpus(*args: object) -> subprocess.CompletedProcess:
@@ -37,7 +29,7 @@ def corpus(*args: object) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def letter_tmx(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("inspect") / "letter.tmx"
-    write_tmx(units(), path, langs=["en", "zh", "de"], creation_date=FIXED)
+    write_tmx(hand_units(), path, langs=["en", "zh", "de"], creation_date=FIXED)
     return path
 
 
@@ -106,7 +98,7 @@ def test_table_exports_read_back(letter_tmx, tmp_path):
         assert run.returncode == 0, run.stderr
     run = corpus("inspect", letter_tmx, "--grep", "1839", "--format", "jsonl", "-o", jsonl)
     assert run.returncode == 0, run.stderr
-    written = units().filter(pl.col("unit_id") != 3)  # the lone German unit is not in the TMX
+    written = hand_units().filter(pl.col("unit_id") != 3)  # the lone German unit is not in the TMX
     assert_frame_equal(read_parquet(parquet), written.filter(pl.col("lang") == "zh"))
     flat = pl.read_csv(csv)
     assert flat.height == 5 and set(flat["lang"]) == {"zh"} and "关于地图的公开信" in flat["text"].to_list()
@@ -116,7 +108,7 @@ def test_table_exports_read_back(letter_tmx, tmp_path):
 
 
 def test_other_tools_file_is_summarised(tmp_path):
-    run = corpus("inspect", DATA / "omegat_inline.tmx", "--samples", "1")
+    run = corpus("inspect", TMX_DATA / "omegat_inline.tmx", "--samples", "1")
     assert run.returncode == 0, run.stderr
     assert re.search(r"creationtool\s+│ OmegaT", run.stdout)
     assert "Codes in the file: EN-US (3), ZH-CN (1), DE-DE (1)" in run.stdout

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import opencc
 import pytest
 
@@ -11,12 +9,7 @@ from corpus.text.langid import assign_languages, dominant_script, identify, lang
 from corpus.errors import CorpusError
 from corpus.text.normalize import is_traditional, simplified
 from corpus.reading.reader import read_documents, read_folder
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-def seed(prefix: str) -> Path:
-    return next(SEEDS.glob(f"{prefix}_*.txt"))
+from support import seed
 
 
 @pytest.mark.parametrize("text,lang", [

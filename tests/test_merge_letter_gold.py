@@ -4,34 +4,19 @@ introduction, translator's note and outro left out."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-import yaml
 
-from aligner.align.links import Link
 from aligner.align.merge import PairLinks, merge_pairs
-from corpus.reading.reader import read_folder
+from support import letter_documents, letter_expectations, letter_gold
 
-ROOT = Path(__file__).resolve().parents[1]
-LETTER = ROOT / "tests/data/letter"
-EXPECT = yaml.safe_load((LETTER / "expectations.yaml").read_text(encoding="utf-8"))
+EXPECT = letter_expectations()
 
 
 @pytest.fixture(scope="module")
 def letter():
-    docs = {d.lang: d for d in read_folder(ROOT / "seeds") if d.id.startswith(("001_", "004_"))}
-    index = {lang: {s: i for i, s in enumerate(d.sentence_texts)} for lang, d in docs.items()}
-    gold = {}
-    for pair in ("en-zh", "en-de", "zh-de"):
-        a, b = pair.split("-")
-        links = []
-        for line in (LETTER / f"gold.{pair}.jsonl").read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            links.append(Link(tuple(index[a][s] for s in row[a]), tuple(index[b][s] for s in row[b])))
-        gold[pair] = links
-    return docs, gold
+    docs = letter_documents()
+    sentences = {lang: d.sentence_texts for lang, d in docs.items()}
+    return docs, {pair: letter_gold(pair, sentences) for pair in ("en-zh", "en-de", "zh-de")}
 
 
 def test_gold_covers_every_sentence_once_in_order(letter):

@@ -4,14 +4,12 @@ character of the input in order; the same holds for the sentences of a Document 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.text.segment import segment, segment_spans
+from support import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 REAL = "".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 
 # Pieces that exercise the rules: terminators, closers, abbreviations, ordinals, ellipses, CJK punctuation,

@@ -6,16 +6,15 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from corpus.errors import CorpusError
 from corpus.reading.reader import decode_bytes, read_documents
+from support import ROOT, seed
 
-ROOT = Path(__file__).resolve().parent.parent
-LETTER = next((ROOT / "seeds").glob("004_*.txt"))
-GERMAN = next((ROOT / "seeds").glob("001_*.txt"))
+LETTER = seed("004")
+GERMAN = seed("001")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

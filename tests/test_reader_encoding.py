@@ -10,12 +10,11 @@ import pytest
 from corpus.errors import CorpusError
 import opencc
 from corpus.reading.reader import decode_bytes, read_documents, read_text
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from support import seed
 
 
 def _seed(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    return seed(prefix).read_text(encoding="utf-8")
 
 
 ZH = _seed("004").split("\n---\n", 2)[1].split("\n---\n")[0].strip()  # the Chinese letter, no front matter
@@ -127,12 +126,12 @@ def test_french_cp1252(tmp_path):
 
 @pytest.mark.parametrize("newline", ["\r\n", "\r"])
 def test_crlf_and_cr_line_breaks_become_lf(tmp_path, newline):
-    seed = _seed("004")
-    path = _write(tmp_path, "letter.txt", seed.replace("\n", newline).encode("utf-8"))
+    letter = _seed("004")
+    path = _write(tmp_path, "letter.txt", letter.replace("\n", newline).encode("utf-8"))
     text, _ = read_text(path)
-    assert "\r" not in text and text == seed
+    assert "\r" not in text and text == letter
     docs = read_documents(path)
-    reference = read_documents(SEEDS / next(SEEDS.glob("004_*.txt")).name)
+    reference = read_documents(seed("004"))
     assert [d.sentence_texts for d in docs] == [d.sentence_texts for d in reference]
     for doc in docs:
         for s in doc.sentences[:5]:

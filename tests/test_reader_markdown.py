@@ -8,10 +8,10 @@ import pytest
 
 from corpus.reading.markdown import front_matter, looks_like_markdown, parse
 from corpus.reading.reader import read_documents
+from support import seed
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-LETTER = next(SEEDS.glob("004_*.txt"))
-WECHAT = next(SEEDS.glob("003_*.txt"))
+LETTER = seed("004")
+WECHAT = seed("003")
 
 
 def texts(source: str, markdown: bool | None = True) -> list[str]:

@@ -16,7 +16,6 @@ import random
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,8 +24,8 @@ import pytest
 from lxml import etree
 from polars.testing import assert_frame_equal
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(sys.executable).parent / "corpus"
+from support import CORPUS, seed
+
 EPOCH = "1767225600"  # 2026-01-01: fixed creation dates, so two complete runs give the same bytes
 SEED = int(os.environ.get("ROBUST_SEED", time.time_ns() % 10_000))
 
@@ -55,7 +54,7 @@ def setting(tmp_path_factory):
     folder = base / "letter"
     folder.mkdir()
     for prefix in ("001", "004"):
-        shutil.copy(next((ROOT / "seeds").glob(f"{prefix}_*.txt")), folder)
+        shutil.copy(seed(prefix), folder)
     cache = None
     reference = base / "reference"
     started = time.monotonic()
@@ -172,8 +171,8 @@ def test_ctrl_c_during_align_keeps_the_previous_tmx_and_links(setting, tmp_path)
     """`corpus align --tmx --links` over files holding a previous complete version: interrupted at a random
     moment, each file is the previous version or the new complete one."""
     rng = random.Random(SEED + 2)
-    src = next((ROOT / "seeds").glob("004_*.txt"))
-    tgt = next((ROOT / "seeds").glob("001_*.txt"))
+    src = seed("004")
+    tgt = seed("001")
     tmx, links = tmp_path / "a.tmx", tmp_path / "a.links"
     args = [str(CORPUS), "align", str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "de", "--tmx", str(tmx),
             "--links", str(links)]

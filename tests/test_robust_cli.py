@@ -13,20 +13,16 @@ Commands that are not in the CLI yet are skipped with a message saying so.
 from __future__ import annotations
 
 import dataclasses
-import io
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from corpus.formats.table import units_frame
 from corpus.formats.tmx import write_tmx
-
-CORPUS = Path(sys.executable).parent / "corpus"
-ROOT = Path(__file__).resolve().parents[1]
+from support import CORPUS, ROOT, run_in_process
 
 EN = ("The council met on Monday to discuss the new budget. The mayor proposed to spend more on schools. "
       "Several members objected to the cost. After a long debate, the proposal was accepted by seven votes "
@@ -218,22 +214,6 @@ def _commands() -> set[str]:
     from aligner.cli import app
 
     return {c.name or c.callback.__name__ for c in app.registered_commands}
-
-
-def run_in_process(argv: list[str], monkeypatch, capsys) -> tuple[int, str, str]:
-    """`corpus ARGV` through `aligner.cli.main`, as the console script runs it."""
-    from aligner import cli
-
-    monkeypatch.delenv("CORPUS_DEBUG", raising=False)
-    monkeypatch.setattr(sys, "argv", ["corpus", *argv])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    code = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_subprocess(*argv: str, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 
 from corpus.errors import CorpusError
 from corpus.reading.reader import read_documents, read_text
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from support import run_in_process, seed
 
 
 def _seed(prefix: str) -> str:
-    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+    return seed(prefix).read_text(encoding="utf-8")
 
 
 LETTER = _seed("004")  # front matter, Chinese letter, ---, English original with Markdown
@@ -109,8 +108,6 @@ def test_decomposed_unicode_reads_like_precomposed(tmp_path):
 
 
 def test_cli_segment_prints_the_same_lines_for_gbk_crlf_and_utf8(tmp_path, monkeypatch, capsys):
-    from test_robust_cli import run_in_process
-
     utf8 = tmp_path / "zh8.txt"
     utf8.write_text(ZH, encoding="utf-8")
     gbk = tmp_path / "zhgbk.txt"

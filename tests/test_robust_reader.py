@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from corpus.errors import CorpusError
 from corpus.reading.reader import read_documents
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 BODY = "\n\nThe council met on Monday. The mayor spoke about schools.\n"
 
 

@@ -9,7 +9,8 @@ import re
 import pytest
 from lxml import etree
 
-from test_robust_cli import DE, EN, _commands, run_in_process, run_subprocess
+from support import run_in_process
+from test_robust_cli import DE, EN, _commands, run_subprocess
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

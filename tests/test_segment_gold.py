@@ -18,15 +18,15 @@ import pytest
 
 from corpus.text.normalize import fold_whitespace
 from corpus.reading.reader import read_documents
+from support import SEEDS, TEST_DATA
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data" / "segment"
+DATA = TEST_DATA / "segment"
 
 # (name, source file, language, gold file, required F1)
 CASES = [
-    ("letter-en", ROOT / "seeds" / "004_5735f0aff54c5676.txt", "en", DATA / "letter.en.gold.txt", 0.95),
-    ("letter-zh", ROOT / "seeds" / "004_5735f0aff54c5676.txt", "zh", DATA / "letter.zh.gold.txt", 0.95),
-    ("letter-de", ROOT / "seeds" / "001_dad216c83b9a9b59.txt", "de", DATA / "letter.de.gold.txt", 0.95),
+    ("letter-en", SEEDS / "004_5735f0aff54c5676.txt", "en", DATA / "letter.en.gold.txt", 0.95),
+    ("letter-zh", SEEDS / "004_5735f0aff54c5676.txt", "zh", DATA / "letter.zh.gold.txt", 0.95),
+    ("letter-de", SEEDS / "001_dad216c83b9a9b59.txt", "de", DATA / "letter.de.gold.txt", 0.95),
     ("news-de", DATA / "news.de.src.txt", "de", DATA / "news.de.gold.txt", 0.9),
     ("news-fr", DATA / "news.fr.src.txt", "fr", DATA / "news.fr.gold.txt", 0.9),
     ("wechat-zh", DATA / "wechat.zh.src.txt", "zh", DATA / "wechat.zh.gold.txt", 0.9),
@@ -65,7 +65,7 @@ def test_segmentation_matches_hand_labelled_sentences(name, source, lang, gold_p
 
 
 def test_letter_sentences_come_in_document_order():
-    predicted = predicted_sentences(ROOT / "seeds" / "004_5735f0aff54c5676.txt", "en")
+    predicted = predicted_sentences(SEEDS / "004_5735f0aff54c5676.txt", "en")
     assert predicted == gold_sentences(DATA / "letter.en.gold.txt")
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -13,19 +11,14 @@ from polars.testing import assert_frame_equal
 from corpus.errors import CorpusError
 from corpus.formats.table import units_frame, validate_units
 from corpus.formats.tmx import load_tmx, read_tmx, write_tmx
+from support import TMX_DATA, hand_units
 
-DATA = Path(__file__).parent / "data" / "tmx"
 FIXED = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
-
-
-def units() -> pl.DataFrame:
-    """Hand-made trilingual table: units lacking a language, a one-language (0-0-1) unit, zh-Hans and zh-Hant."""
-    return units_frame(json.loads((DATA / "units.json").read_text(encoding="utf-8")))
 
 
 def test_write_read_write_gives_the_same_units_and_bytes(tmp_path):
     first, second = tmp_path / "first.tmx", tmp_path / "second.tmx"
-    table = units()
+    table = hand_units()
     write_tmx(table, first, langs=["en", "zh", "de"], include_single=True, creation_date=FIXED)
     back = validate_units(read_tmx(first))
     assert_frame_equal(back, table)
@@ -35,7 +28,7 @@ def test_write_read_write_gives_the_same_units_and_bytes(tmp_path):
 
 def test_bilingual_round_trip_keeps_the_chosen_units(tmp_path):
     out = tmp_path / "en-zh.tmx"
-    write_tmx(units(), out, langs=["en", "zh"], creation_date=FIXED)
+    write_tmx(hand_units(), out, langs=["en", "zh"], creation_date=FIXED)
     back = read_tmx(out)
     assert sorted(set(back["lang"])) == ["en", "zh"]
     assert back.select("corpus", "unit_id").unique().sort("corpus", "unit_id").rows() == [
@@ -44,7 +37,7 @@ def test_bilingual_round_trip_keeps_the_chosen_units(tmp_path):
 
 
 def test_omegat_style_file_with_inline_codes_and_uppercase_languages():
-    doc = load_tmx(DATA / "omegat_inline.tmx")
+    doc = load_tmx(TMX_DATA / "omegat_inline.tmx")
     assert doc.header["creationtool"] == "OmegaT" and doc.header["srclang"] == "EN-US"
     assert doc.tu_count == 4
     table = validate_units(doc.units)
@@ -106,7 +99,7 @@ def test_second_variant_of_a_language_is_counted_not_duplicated(tmp_path):
 
 def test_truncated_file_is_a_corpus_error_naming_the_line(tmp_path):
     good = tmp_path / "good.tmx"
-    write_tmx(units(), good, creation_date=FIXED)
+    write_tmx(hand_units(), good, creation_date=FIXED)
     text = good.read_text(encoding="utf-8")
     cut = text.index("Karten wurden")  # the middle of a <seg> on some line
     line = text[:cut].count("\n") + 1

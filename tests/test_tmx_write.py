@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import warnings
@@ -16,8 +15,8 @@ from lxml import etree
 from corpus.errors import CorpusError
 from corpus.formats.table import units_frame
 from corpus.formats.tmx import TmxWarning, format_lang, parse_lang, read_tmx, write_tmx
+from support import hand_units
 
-DATA = Path(__file__).parent / "data" / "tmx"
 FIXED = dt.datetime(2026, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -28,11 +27,6 @@ TMX_DATE = re.compile(r"^\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3
 SEG_INLINE = {"bpt", "ept", "ph", "it", "hi", "ut"}
 # RFC 3066 / BCP 47 shape: letters/digits subtags of 1-8, hyphen-separated (never underscores).
 LANG_CODE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
-
-
-def units() -> pl.DataFrame:
-    """Hand-made trilingual table: units lacking a language, a one-language (0-0-1) unit, zh-Hans and zh-Hant."""
-    return units_frame(json.loads((DATA / "units.json").read_text(encoding="utf-8")))
 
 
 def tmx_rule_violations(path: Path) -> list[str]:
@@ -93,7 +87,7 @@ def tmx_rule_violations(path: Path) -> list[str]:
 
 def test_trilingual_file_follows_the_tmx_rules(tmp_path):
     out = tmp_path / "letter.tmx"
-    report = write_tmx(units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
+    report = write_tmx(hand_units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
     assert tmx_rule_violations(out) == []
     raw = out.read_bytes()
     assert raw.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx')
@@ -116,7 +110,7 @@ def test_trilingual_file_follows_the_tmx_rules(tmp_path):
 
 def test_props_trace_every_segment_back_to_its_document_and_sentences(tmp_path):
     out = tmp_path / "letter.tmx"
-    write_tmx(units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
+    write_tmx(hand_units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
     tu = etree.parse(str(out)).find("body/tu[@tuid='letter-2']")
     props = {p.get("type"): p.text for p in tu.findall("prop")}
     assert props == {"x-corpus": "letter", "x-link": "1-1-1", "x-confidence": "0.7"}
@@ -134,7 +128,7 @@ def test_translate_toolkit_reads_every_unit_and_language(tmp_path):
     from translate.storage import tmx
 
     out = tmp_path / "letter.tmx"
-    write_tmx(units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
+    write_tmx(hand_units(), out, langs=["en", "zh", "de"], creation_date=FIXED)
     with open(out, "rb") as fh:
         store = tmx.tmxfile(fh)
     got = {
@@ -142,7 +136,7 @@ def test_translate_toolkit_reads_every_unit_and_language(tmp_path):
     }
     tags = {("zh", "Hans"): "zh-CN", ("zh", "Hant"): "zh-TW"}
     expected: dict[str, dict[str, str]] = {}
-    table = units().filter(pl.col("unit_id") != 3)
+    table = hand_units().filter(pl.col("unit_id") != 3)
     for row in table.iter_rows(named=True):
         tag = tags.get((row["lang"], row["script"]), row["lang"])
         expected.setdefault(f"{row['corpus']}-{row['unit_id']}", {})[tag] = row["text"]
@@ -152,7 +146,7 @@ def test_translate_toolkit_reads_every_unit_and_language(tmp_path):
 
 def test_bilingual_export_keeps_units_with_both_languages_and_recounts_links(tmp_path):
     out = tmp_path / "letter.en-de.tmx"
-    report = write_tmx(units(), out, langs=["en", "de"], creation_date=FIXED)
+    report = write_tmx(hand_units(), out, langs=["en", "de"], creation_date=FIXED)
     assert tmx_rule_violations(out) == []
     root = etree.parse(str(out)).getroot()
     assert root.find("header").get("srclang") == "en"
@@ -166,7 +160,7 @@ def test_bilingual_export_keeps_units_with_both_languages_and_recounts_links(tmp
 
 def test_include_single_writes_one_language_units(tmp_path):
     out = tmp_path / "all.tmx"
-    report = write_tmx(units(), out, include_single=True, creation_date=FIXED)
+    report = write_tmx(hand_units(), out, include_single=True, creation_date=FIXED)
     assert report.units_written == 6 and report.units_skipped == 0
     assert tmx_rule_violations(out) == []
     lone = etree.parse(str(out)).find("body/tu[@tuid='letter-3']")
@@ -175,7 +169,7 @@ def test_include_single_writes_one_language_units(tmp_path):
 
 def test_bcp47_style_writes_script_subtags(tmp_path):
     out = tmp_path / "bcp.tmx"
-    write_tmx(units(), out, langs=["zh", "en"], lang_style="bcp47", srclang="zh", creation_date=FIXED)
+    write_tmx(hand_units(), out, langs=["zh", "en"], lang_style="bcp47", srclang="zh", creation_date=FIXED)
     root = etree.parse(str(out)).getroot()
     codes = {v.get(XML_LANG) for v in root.iter("tuv")}
     assert codes == {"zh-Hans", "zh-Hant", "en"}
@@ -223,37 +217,37 @@ def test_hostile_text_survives_and_control_characters_are_counted(tmp_path):
 def test_same_input_same_bytes_and_source_date_epoch(tmp_path, monkeypatch):
     a, b = tmp_path / "a.tmx", tmp_path / "b.tmx"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    write_tmx(units(), a)
-    shuffled = units().sample(fraction=1.0, shuffle=True, seed=7)
+    write_tmx(hand_units(), a)
+    shuffled = hand_units().sample(fraction=1.0, shuffle=True, seed=7)
     write_tmx(shuffled, b)
     assert a.read_bytes() == b.read_bytes()
     assert b'creationdate="20231114T221320Z"' in a.read_bytes()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(CorpusError, match="SOURCE_DATE_EPOCH"):
-        write_tmx(units(), a)
+        write_tmx(hand_units(), a)
 
 
 def test_write_is_atomic(tmp_path):
     out = tmp_path / "keep.tmx"
     out.write_text("old", encoding="utf-8")
     with pytest.raises(CorpusError):
-        write_tmx(units(), out, langs=["en", "fr"])  # no French in the table: nothing is written
+        write_tmx(hand_units(), out, langs=["en", "fr"])  # no French in the table: nothing is written
     assert out.read_text(encoding="utf-8") == "old"
-    bad = units().with_columns(pl.when(pl.col("unit_id") == 4).then(pl.lit("x y")).otherwise("lang").alias("lang"))
+    bad = hand_units().with_columns(pl.when(pl.col("unit_id") == 4).then(pl.lit("x y")).otherwise("lang").alias("lang"))
     with pytest.raises(CorpusError):
         write_tmx(bad, out)  # "x y" is no language code: the writer stops before touching the file
     assert out.read_text(encoding="utf-8") == "old"
-    write_tmx(units(), out, creation_date=FIXED)
+    write_tmx(hand_units(), out, creation_date=FIXED)
     assert out.read_bytes().startswith(b"<?xml")
     assert sorted(os.listdir(tmp_path)) == ["keep.tmx"]  # no temporary file left behind
     with pytest.raises(CorpusError, match="does not exist"):
-        write_tmx(units(), tmp_path / "missing" / "x.tmx")
+        write_tmx(hand_units(), tmp_path / "missing" / "x.tmx")
 
 
 def test_rule_check_catches_what_the_spec_forbids(tmp_path):
     """The validator above is only worth something if it fails on broken files."""
     good = tmp_path / "good.tmx"
-    write_tmx(units(), good, creation_date=FIXED)
+    write_tmx(hand_units(), good, creation_date=FIXED)
     text = good.read_text(encoding="utf-8")
     breakages = {
         "date": text.replace('creationdate="20260304T050607Z"', 'creationdate="2026-03-04 05:06"'),
