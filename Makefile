@@ -46,6 +46,10 @@ align: setup
 test: setup
 	$(PY) -m pytest -q
 
+# Without the tests marked slow (over ~3 s) or browser (headless Chromium): the quick check while editing.
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow and not browser"
+
 bench: setup
 	$(PY) -m benchmarks.bench
 

@@ -45,6 +45,7 @@ def test_bible_prefix_keeps_gold_inside_the_cut(tmp_path):
 
 
 @needs_bench_data
+@pytest.mark.slow
 def test_quick_run_writes_table_and_plot(tmp_path, capsys):
     assert bench.main(["--quick", "--systems", "gc", "--out", str(tmp_path)]) == 0
     rows = list(csv.DictReader((tmp_path / "bench.csv").open(encoding="utf-8")))

@@ -114,6 +114,7 @@ def test_a_two_to_one_merge_is_found(embedder):
 
 
 @pytest.mark.skipif(not (DEV / "test4.de").is_file(), reason="benchmark data not on this machine")
+@pytest.mark.slow
 def test_bench_row_runs_it_in_a_subprocess_and_scores_it(tmp_path):
     from benchmarks import bench
     row = bench.run_system(bench.textberg(range(4, 5)), bench.BERTALIGN_REF, tmp_path)

@@ -75,6 +75,7 @@ def test_the_layout_names_the_groups(folder):
     assert name == "gen-001" and [lang for lang, _ in members] == ["en", "zh"]
 
 
+@pytest.mark.slow  # the builds on two Dask workers and in process: 10-20 s
 def test_two_workers_give_the_units_of_the_serial_build(on_two_workers, in_process):
     dask_units, serial_units = on_two_workers.units, in_process.units
     assert dask_units.get_column("corpus").n_unique() == PAIRS
@@ -93,6 +94,7 @@ def test_two_workers_give_the_units_of_the_serial_build(on_two_workers, in_proce
     assert order == sorted(order) and order[0] == "gen-001"
 
 
+@pytest.mark.slow  # the builds on two Dask workers and in process: 10-20 s
 def test_a_broken_group_is_reported_and_the_others_kept(on_two_workers, in_process):
     for result in (on_two_workers, in_process):
         assert [f.corpus for f in result.failed] == [BROKEN]
@@ -102,6 +104,7 @@ def test_a_broken_group_is_reported_and_the_others_kept(on_two_workers, in_proce
         assert len(list((result.out_dir / "groups").glob("*.parquet"))) == PAIRS
 
 
+@pytest.mark.slow  # the builds on two Dask workers and in process: 10-20 s
 def test_the_cli_reports_failed_groups_and_exits_1(folder, in_process, tmp_path, monkeypatch, capsys):
     from aligner import cli
 
@@ -124,6 +127,7 @@ def test_the_cli_reports_failed_groups_and_exits_1(folder, in_process, tmp_path,
     assert (tmp_path / "all.tmx").read_bytes() == (in_process.out_dir / "bible.tmx").read_bytes()
 
 
+@pytest.mark.slow  # the builds on two Dask workers and in process: 10-20 s
 def test_resume_runs_only_the_groups_not_stored(folder, in_process, tmp_path):
     out = tmp_path / "out"
     (out / "groups").mkdir(parents=True)

@@ -10,26 +10,22 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from corpus.views.page import write_compare_page, write_page
 from corpus.formats.table import units_frame
-try:
-    from test_page_render import trilingual_rows, trilingual_units, translation_units
-except ImportError:  # tests/ became a package
-    from tests.test_page_render import trilingual_rows, trilingual_units, translation_units
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from test_page_render import trilingual_rows, trilingual_units, translation_units
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"),
                              shutil.which("google-chrome")) if p and Path(p).exists()), None)
 CHROMEDRIVER = next((p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver")) if p and Path(p).exists()),
                     None)
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(
     not (CHROMIUM and CHROMEDRIVER),
     reason="no Chromium/chromedriver found (Debian: apt-get install chromium chromium-driver); browser tests skipped",
-)
+)]
 
 
 @pytest.fixture(scope="module")

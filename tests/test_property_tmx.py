@@ -8,6 +8,7 @@ import re
 import warnings
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -15,6 +16,8 @@ from polars.testing import assert_frame_equal
 
 from corpus.formats.table import units_frame
 from corpus.formats.tmx import read_tmx, write_tmx
+
+pytestmark = pytest.mark.slow  # each property writes and parses hundreds of TMX files: 3-6 s
 
 # XML 1.0 Char production: what a document may contain at all.
 _XML_CHAR = re.compile("^[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$")

@@ -29,6 +29,8 @@ from support import CORPUS, seed
 EPOCH = "1767225600"  # 2026-01-01: fixed creation dates, so two complete runs give the same bytes
 SEED = int(os.environ.get("ROBUST_SEED", time.time_ns() % 10_000))
 
+pytestmark = pytest.mark.slow  # a reference build, then builds interrupted and run again: 2-8 s each
+
 
 def _env(cache: Path | None = None) -> dict:
     """The user's embedding and lexicon cache is shared with the rest of the suite (a fresh one would parse
