@@ -23,11 +23,10 @@ from pathlib import Path
 from aligner.align.docalign import PairDecision
 from corpus.errors import CorpusError
 from corpus.reading.presegmented import read_presegmented_folder
-from corpus.reading.reader import read_documents
+from corpus.reading.reader import DOCUMENT_SUFFIXES, read_documents
 from corpus.text.langid import ISO_639_1
 from corpus.text.normalize import is_traditional
 
-DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn"}
 
 
 @dataclass(frozen=True)

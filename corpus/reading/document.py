@@ -5,6 +5,13 @@ after BOM removal, line-break normalisation (CRLF and CR become LF) and Unicode 
 `doc.text[s.start:s.end]` is the sentence as it stands in the file, markup included, while `s.text` is the
 clean form (markup stripped, whitespace runs folded to one space). A file holding several languages
 yields one Document per language; they share the same `text` and each owns only its paragraphs.
+
+For formats that are not plain text (DOCX, HTML, PDF, subtitles...; corpus.reading.registry) `Document.text`
+is the text the reader extracted, its parts separated by blank lines, and offsets refer to it. Provenance:
+each paragraph says where it stands in the file (`where`: "line 12", "heading 2", "table 1 row 2 cell 3",
+"footnote 4", "page 3", "cue 17 00:01:02.500 --> 00:01:04.000"); a paragraph that runs over several such
+places (a PDF paragraph across a page break, a sentence across subtitle cues) lists where each begins in
+`places`, and each sentence gets the places it covers as its own `where`.
 """
 
 from __future__ import annotations
@@ -28,13 +35,28 @@ class Paragraph:
     # Offset in Document.text of each character of `text`; None means `text` is the verbatim slice
     # Document.text[start:end].
     offsets: np.ndarray | None = field(default=None, repr=False, compare=False)
-    kind: str = field(default="paragraph", compare=False)  # "heading", "item", "quote", "paragraph"
+    # "heading", "item", "quote", "paragraph"; from structured formats also "cell", "footnote", "cue" and
+    # "segment" (a sentence its file's own segmentation made, as XLIFF's: never cut again)
+    kind: str = field(default="paragraph", compare=False)
+    where: str = field(default="", compare=False)  # where the paragraph begins in the file (module docstring)
+    # (offset in `text`, place) where each further place begins, for paragraphs over several places
+    places: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in Document.text of the clean-text span text[start:end] (end exclusive, start < end)."""
         if self.offsets is None:
             return self.start + start, self.start + end
         return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+
+    def where_of(self, start: int, end: int) -> str:
+        """The places that the clean-text span text[start:end] covers: one, or the first and the last."""
+        first = last = self.where
+        for offset, place in self.places:
+            if offset <= start:
+                first = place
+            if offset < end:
+                last = place
+        return first if first == last else f"{first} to {last}"
 
 
 @dataclass
@@ -45,6 +67,7 @@ class Sentence:
     paragraph: int  # index of its paragraph in the document
     start: int  # offset in Document.text
     end: int
+    where: str = ""  # where it stands in the file (Paragraph.where_of)
 
 
 @dataclass
@@ -62,9 +85,10 @@ class Document:
         """The document's sentences, segmented paragraph by paragraph for its language."""
         out: list[Sentence] = []
         for p in self.paragraphs:
-            for a, b in segment_spans(p.text, self.lang):
+            spans = [(0, len(p.text))] if p.kind == "segment" else segment_spans(p.text, self.lang)
+            for a, b in spans:
                 start, end = p.source_span(a, b)
-                out.append(Sentence(self.id, len(out), p.text[a:b], p.index, start, end))
+                out.append(Sentence(self.id, len(out), p.text[a:b], p.index, start, end, p.where_of(a, b)))
         return out
 
     @property

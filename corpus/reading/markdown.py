@@ -286,6 +286,14 @@ class _Stripper:
         return Block(clean, idx[selected].astype(np.int64), section, kind)
 
 
+def fold_blocks(text: str, spans: list[tuple[int, int, int, str]]) -> list[Block | None]:
+    """Clean blocks of the spans (start, end, section, kind) of `text`, whitespace folded as in Markdown
+    blocks but no markup stripped: for text other readers extracted, where `**` or `[1]` is text.
+    None for a span with no letter or digit."""
+    stripper = _Stripper(text)
+    return [stripper.block(start, end, section, kind) for start, end, section, kind in spans]
+
+
 def _lines(text: str, start: int) -> list[tuple[int, int]]:
     """(start, end) of each line of text[start:], end excluding the line break."""
     spans = []
