@@ -20,6 +20,7 @@ from corpus.reading.document import Document
 from corpus.reading.office import DocxReader, OdtReader
 from corpus.reading.parts import Extraction, build_documents
 from corpus.reading.plaintext import MarkdownReader, TextReader
+from corpus.reading.web import EpubReader, HtmlReader
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Reader(Protocol):
 
 READERS: dict[str, Reader] = {
     reader.name: reader
-    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader())
+    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader(), HtmlReader(), EpubReader())
 }
 _BY_SUFFIX = {suffix: reader for reader in READERS.values() for suffix in reader.suffixes}
 DOCUMENT_SUFFIXES = frozenset(_BY_SUFFIX)
