@@ -18,6 +18,7 @@ from corpus.errors import CorpusError
 from corpus.reading.decoding import read_bytes
 from corpus.reading.document import Document
 from corpus.reading.office import DocxReader, OdtReader
+from corpus.reading.pdf import PdfReader
 from corpus.reading.parts import Extraction, build_documents
 from corpus.reading.plaintext import MarkdownReader, TextReader
 from corpus.reading.web import EpubReader, HtmlReader
@@ -39,7 +40,7 @@ class Reader(Protocol):
 
 READERS: dict[str, Reader] = {
     reader.name: reader
-    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader(), HtmlReader(), EpubReader())
+    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader(), HtmlReader(), EpubReader(), PdfReader())
 }
 _BY_SUFFIX = {suffix: reader for reader in READERS.values() for suffix in reader.suffixes}
 DOCUMENT_SUFFIXES = frozenset(_BY_SUFFIX)
