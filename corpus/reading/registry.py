@@ -21,7 +21,9 @@ from corpus.reading.office import DocxReader, OdtReader
 from corpus.reading.pdf import PdfReader
 from corpus.reading.parts import Extraction, build_documents
 from corpus.reading.plaintext import MarkdownReader, TextReader
+from corpus.reading.subtitles import SrtReader, VttReader
 from corpus.reading.web import EpubReader, HtmlReader
+from corpus.reading.xliff import XliffReader
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ class Reader(Protocol):
 
 READERS: dict[str, Reader] = {
     reader.name: reader
-    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader(), HtmlReader(), EpubReader(), PdfReader())
+    for reader in (TextReader(), MarkdownReader(), DocxReader(), OdtReader(), HtmlReader(), EpubReader(), PdfReader(), XliffReader(),
+                   SrtReader(), VttReader())
 }
 _BY_SUFFIX = {suffix: reader for reader in READERS.values() for suffix in reader.suffixes}
 DOCUMENT_SUFFIXES = frozenset(_BY_SUFFIX)
