@@ -28,27 +28,34 @@ def _global(debug: bool = typer.Option(False, "--debug", help="Show full traceba
         os.environ["CORPUS_DEBUG"] = "1"
 
 
+INPUT_FORMAT_HELP = ("Read every input file as this format, whatever its suffix: text, markdown, docx, odt, html, "
+                     "epub, pdf, xliff, srt, vtt (default: from the suffix, else from the content).")
+
+
 # ---- commands: each one a small function over the library API (sections owned by their modules) ----
 
 
 # -- segment (owner: corpus/segment.py, corpus/reader.py)
 @app.command("segment")
 def segment_cmd(
-    file: Path = typer.Argument(..., help="A text or Markdown file, in any supported encoding."),
+    file: Path = typer.Argument(..., help="A document: text, Markdown, DOCX, ODT, HTML, EPUB, PDF, XLIFF, SRT, VTT."),
     lang: str = typer.Option(..., "--lang", "-l", help="ISO 639-1 code of the language to print (en, zh, de...)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text: one sentence a line; jsonl: one JSON object "
-                            "a line with doc id, sentence index, paragraph and character offsets."),
+                            "a line with doc id, sentence index, paragraph, character offsets and where."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", metavar="FORMAT", help=INPUT_FORMAT_HELP),
+    presegmented: bool = typer.Option(False, "--presegmented", help="XLIFF: its own segments are the sentences."),
 ) -> None:
     """Print the sentences of one language found in FILE, in document order."""
     import json
 
     from corpus.text.langid import language_code
     from corpus.reading.reader import read_documents
+    from corpus.reading.registry import ReadOptions
 
     code = language_code(lang)
     if fmt not in ("text", "jsonl"):
         raise CorpusError(f"unknown format {fmt!r} (text or jsonl)")
-    documents = read_documents(file)
+    documents = read_documents(file, fmt=input_format, options=ReadOptions(keep_segments=presegmented))
     chosen = [d for d in documents if d.lang == code]
     if not chosen:
         found = ", ".join(d.lang for d in documents)
@@ -60,7 +67,7 @@ def segment_cmd(
                 out.write(s.text + "\n")
             else:
                 record = {"doc": s.doc_id, "lang": doc.lang, "index": s.index, "paragraph": s.paragraph,
-                          "start": s.start, "end": s.end, "text": s.text}
+                          "start": s.start, "end": s.end, "where": s.where, "text": s.text}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -108,14 +115,16 @@ def _read_lines(path: Path) -> list[str]:
 # -- align (owner: aligner/align.py, aligner/search.py, aligner/features.py)
 @app.command("align")
 def align_cmd(
-    src: Path = typer.Argument(..., help="Source document (text or Markdown, any encoding; a file holding several "
-                               "languages gives the part in --src-lang)."),
+    src: Path = typer.Argument(..., help="Source document (text, Markdown, DOCX, ODT, HTML, EPUB, PDF, XLIFF, SRT, "
+                               "VTT; a file holding several languages gives the part in --src-lang)."),
     tgt: Path = typer.Argument(..., help="Target document."),
     src_lang: str = typer.Option(..., "--src-lang", help="ISO 639-1 code of the source language (en, de, zh...)."),
     tgt_lang: str = typer.Option(..., "--tgt-lang", help="ISO 639-1 code of the target language."),
     presegmented: bool = typer.Option(
         False, "--presegmented", help="Files hold one sentence per line, as given. Blank lines are skipped, and "
-        "sentence numbers are the files' 0-based line numbers (as in Vecalign/Bertalign gold files)."),
+        "sentence numbers are the files' 0-based line numbers (as in Vecalign/Bertalign gold files). XLIFF: its "
+        "own segments are the sentences."),
+    input_format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=INPUT_FORMAT_HELP),
     links_out: Optional[Path] = typer.Option(None, "--links", metavar="FILE",
                                              help="Write the links to FILE ([0, 1]:[2] one a line) instead of stdout."),
     tmx: Optional[Path] = typer.Option(None, "--tmx", metavar="FILE", help="Also write the aligned units as TMX."),
@@ -140,7 +149,7 @@ def align_cmd(
 
     codes = language_code(src_lang), language_code(tgt_lang)
     check_writable(links_out, tmx, table)  # an unwritable output is refused before the work, not after it
-    sides = [read_side(path, code, presegmented) for path, code in zip((src, tgt), codes)]
+    sides = [read_side(path, code, presegmented, input_format) for path, code in zip((src, tgt), codes)]
     sentences = [side.sentences for side in sides]
     names = [f.strip() for f in features.split(",") if f.strip()] if features is not None else None
     console = Console(stderr=True)
@@ -203,11 +212,13 @@ def inspect_cmd(
 # -- build (owner: aligner/build.py, aligner/docalign.py, aligner/merge.py)
 @app.command("build")
 def build_cmd(
-    folder: Path = typer.Argument(..., help="A folder of documents (.txt, .md; any encoding; files holding "
-                                  "several languages are split), searched recursively."),
+    folder: Path = typer.Argument(..., help="A folder of documents (text, Markdown, DOCX, ODT, HTML, EPUB, PDF, "
+                                  "XLIFF, SRT, VTT, mixed; files holding several languages are split), "
+                                  "searched recursively."),
     out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder (created when missing)."),
     name: str = typer.Option("corpus", "--name", "-n", help="File name prefix of the corpus outputs."),
     presegmented: bool = typer.Option(False, "--presegmented", help="Files hold one sentence per line, as given."),
+    input_format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help=INPUT_FORMAT_HELP),
     no_fidelity: bool = typer.Option(False, "--no-fidelity", help="Skip fidelity scoring (and its report)."),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=0, metavar="N", help="Align document groups on a local Dask cluster of N "
@@ -244,7 +255,8 @@ def build_cmd(
                 tasks[step] = bar.add_task(step, total=total)
             bar.update(tasks[step], completed=done, total=total)
 
-        result = build_corpus(folder, out, name, BuildOptions(presegmented=presegmented, fidelity=not no_fidelity),
+        result = build_corpus(folder, out, name, BuildOptions(presegmented=presegmented, fidelity=not no_fidelity,
+                                                             input_format=input_format),
                               progress=progress, executor=executor_for(workers, scheduler), resume=resume)
     print_summary(result, Console())
     code = report_build(result, tmx=tmx, table=table, console=console)

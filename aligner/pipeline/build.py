@@ -80,7 +80,8 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     started = time.perf_counter()
     out = Path(out_dir)
     named, other_files = named_groups(folder)
-    docs = read_corpus_folder(folder, options.presegmented, other_files if named else None) if other_files or not named else []
+    docs = read_corpus_folder(folder, options.presegmented, other_files if named else None,
+                              options.input_format) if other_files or not named else []
     try:  # an unusable output folder is refused before the work, not after it
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -32,6 +32,7 @@ SAME_LANGUAGE = "another document of the group has the same language"
 @dataclass
 class BuildOptions:
     presegmented: bool = False  # one sentence per line, as given
+    input_format: str | None = None  # a reader name (corpus.reading.registry) for every file: --format
     max_per_doc: int = 6  # sentences of one document in one unit
     fidelity: bool = True
     embedder: object | None = None

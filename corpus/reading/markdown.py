@@ -47,7 +47,7 @@ _LINK_DEF = re.compile(r"[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S+[^\n]*\Z")
 _FOOTNOTE_DEF = re.compile(r"[ \t]{0,3}\[\^[^\]\n]+\]:[ \t]*")
 
 _URL_CHARS = r"[^\s<>()\[\]{}\"'“”‘’，。、；：！？（）「」【】《》]"
-_URL = re.compile(
+URL = _URL = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)" + _URL_CHARS + r"+(?:\(" + _URL_CHARS + r"*\)" + _URL_CHARS + r"*)*"
 )
 _LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"

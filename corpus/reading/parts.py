@@ -21,11 +21,12 @@ import numpy as np
 
 from corpus.errors import CorpusError
 from corpus.reading.document import Document, Paragraph
-from corpus.reading.markdown import Block, fold_blocks
+from corpus.reading.markdown import URL, Block, fold_blocks
 from corpus.text.langid import assign_languages, identify
 from corpus.text.normalize import is_traditional
 
 PART_SEPARATOR = "\n\n"
+# Shown URLs are no text to align: left out, as the Markdown reader leaves them out.
 # Readers put CITATION where a link shows only a reference number ("camera.[1], [2]" as links to sources):
 # such runs are dropped with the commas between them, as the Markdown reader drops `[1](url)` references.
 CITATION = "\ue000"
@@ -77,7 +78,8 @@ def _normalised(part: Part) -> tuple[str, tuple[tuple[int, str], ...]]:
         if k:
             places.append((length, part.places[k - 1][1]))
         piece = part.text[a:b].replace("\r\n", "\n").replace("\r", "\n")
-        piece = unicodedata.normalize("NFC", _CITATION_RUN.sub("", piece) if CITATION in piece else piece)
+        piece = _CITATION_RUN.sub("", piece) if CITATION in piece else piece
+        piece = unicodedata.normalize("NFC", URL.sub("", piece))
         pieces.append(piece)
         length += len(piece)
     return "".join(pieces), tuple(places)

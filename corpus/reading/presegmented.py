@@ -70,11 +70,14 @@ def read_presegmented_folder(folder: Path, files: list[Path] | None = None) -> l
     return unique_ids(docs, folder)
 
 
-def read_corpus_folder(folder: str | Path, presegmented: bool = False, files: list[Path] | None = None) -> list:
-    """The documents of `folder` (of its `files` only, when given)."""
+def read_corpus_folder(folder: str | Path, presegmented: bool = False, files: list[Path] | None = None,
+                       fmt: str | None = None) -> list:
+    """The documents of `folder` (of its `files` only, when given); `fmt` names the reader of every file."""
     root = Path(folder)
     if not root.is_dir():
         raise CorpusError("no such folder" if not root.exists() else "not a folder", root)
     if presegmented:
         return read_presegmented_folder(root, files)
-    return read_folder(root) if files is None else unique_ids([d for f in files for d in read_documents(f)], root)
+    if files is None:
+        return read_folder(root, fmt)
+    return unique_ids([d for f in files for d in read_documents(f, fmt=fmt)], root)

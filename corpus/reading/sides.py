@@ -10,6 +10,7 @@ from pathlib import Path
 from corpus.errors import CorpusError
 from corpus.reading.presegmented import read_sentence_lines
 from corpus.reading.reader import read_documents
+from corpus.reading.registry import ReadOptions, reader_for
 from corpus.text.langid import rank
 
 
@@ -25,18 +26,34 @@ class Side:
         return [self.lines[k] for k in self.numbers]
 
 
-def read_side(path: Path, lang: str, presegmented: bool) -> Side:
+def read_side(path: Path, lang: str, presegmented: bool, fmt: str | None = None) -> Side:
+    if presegmented and not _is_text(path, fmt):  # a format with its own segments (XLIFF): those, as given
+        sentences = document_sentences(path, lang, fmt, ReadOptions(keep_segments=True))
+        return Side(path, lang, sentences, list(range(len(sentences))))
     if presegmented:
         lines, numbers = read_sentence_lines(path)
         check_language(lines, numbers, lang, path)
         return Side(path, lang, lines, numbers)
-    sentences = document_sentences(path, lang)
+    sentences = document_sentences(path, lang, fmt)
     return Side(path, lang, sentences, list(range(len(sentences))))
 
 
-def document_sentences(path: Path, lang: str) -> list[str]:
+def _is_text(path: Path, fmt: str | None) -> bool:
+    """Whether the file is read as text (one sentence a line when presegmented), by name or suffix only."""
+    name = fmt or ""
+    if not name:
+        try:
+            head = path.read_bytes()[:65536] if path.is_file() else b""
+        except OSError:
+            head = b""
+        name = reader_for(path, head).name
+    return name.lower() in ("text", "markdown", "txt", "md")
+
+
+def document_sentences(path: Path, lang: str, fmt: str | None = None, options: ReadOptions | None = None
+                       ) -> list[str]:
     """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
-    documents = read_documents(path)
+    documents = read_documents(path, fmt=fmt, options=options)
     chosen = [d for d in documents if d.lang == lang]
     if not chosen:
         found = ", ".join(sorted({d.lang for d in documents})) or "none"
