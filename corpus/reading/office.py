@@ -98,8 +98,8 @@ class _Runs:
                 if name == "txbxContent":
                     self.boxes.append(child)
                     continue
-                if "code" in self.fields:
-                    continue
+                if "code" in self.fields and name in ("t", "tab", "br", "cr", "noBreakHyphen", "sym"):
+                    continue  # a field's code ("PAGE", "HYPERLINK x"), not its shown result
                 if name == "hyperlink":
                     inner = _Runs()
                     inner.fields = self.fields

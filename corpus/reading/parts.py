@@ -30,7 +30,7 @@ PART_SEPARATOR = "\n\n"
 # Readers put CITATION where a link shows only a reference number ("camera.[1], [2]" as links to sources):
 # such runs are dropped with the commas between them, as the Markdown reader drops `[1](url)` references.
 CITATION = "\ue000"
-_CITATION_RUN = re.compile(r"[ \t]*\ue000(?:[\s,;]*\ue000)*")
+_CITATION_RUN = re.compile(r"([ \t]*)\ue000(?:[\s,;]*\ue000)*(?=(\w?))")
 _CITATION_TEXT = re.compile(r"\s*\[?\^?\d{1,3}\]?\s*")
 
 
@@ -78,7 +78,8 @@ def _normalised(part: Part) -> tuple[str, tuple[tuple[int, str], ...]]:
         if k:
             places.append((length, part.places[k - 1][1]))
         piece = part.text[a:b].replace("\r\n", "\n").replace("\r", "\n")
-        piece = _CITATION_RUN.sub("", piece) if CITATION in piece else piece
+        if CITATION in piece:  # a space between two words stays ("sold [1]films" -> "sold films")
+            piece = _CITATION_RUN.sub(lambda m: " " if m.group(1) and m.group(2) else "", piece)
         piece = unicodedata.normalize("NFC", URL.sub("", piece))
         pieces.append(piece)
         length += len(piece)

@@ -10,7 +10,8 @@ From the lines to paragraphs:
   font size (a heading), or where a line stops short of its column's right edge by more than the next
   line's first word would have needed, so the writer broke the line; a paragraph runs on over a page or
   column break when its last line is full;
-- a word hyphenated at a line end is joined: the hyphen is dropped between two lower-case parts (unless the
+- a word hyphenated at a line end is joined: a soft or typographic hyphen (U+00AD, U+2010: what renderers
+  draw where they break a word) is dropped; a hyphen-minus is dropped between two lower-case parts (unless the
   document writes the word with its hyphen elsewhere), kept before a capital ("KI-Unternehmen"), kept with
   its space before a conjunction ("Forschungs- und"), and a dash after a space joins without one;
 - lines of Chinese and Japanese join without a space.
@@ -46,7 +47,9 @@ MARGIN_SHARE = 1 / 6  # top and bottom sixth of a page: where running headers an
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:(?:page|seite|p\.|s\.|页|第)\s*)?\d{1,4}(?:\s*(?:/|of|von|sur|de|页)\s*\d{1,4})?"
                           r"\s*页?[-–—\s]*", re.I)
 _CJK = re.compile(r"[\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_HYPHENS = ("-", "\u00ad", "\u2010")
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})  # glyphs fonts draw for letter pairs
+_BREAK_HYPHENS = ("\u00ad", "\u2010")  # soft hyphen, and the hyphen Chromium draws at a soft hyphen
 # Words after which a line-end hyphen is a suspended compound ("Forschungs- und Entwicklungskosten").
 _CONJUNCTIONS = {"und", "oder", "bis", "sowie", "bzw", "and", "or", "nor", "to", "et", "ou", "y", "e", "o"}
 
@@ -90,7 +93,7 @@ def _lines_of(data: bytes, path) -> tuple[list[_Line], list[float]]:
                 for line in element:
                     if not isinstance(line, LTTextLine):
                         continue
-                    text = line.get_text().rstrip("\n")
+                    text = _line_text(list(line), LTChar).rstrip("\n")
                     if not text.strip():
                         continue
                     chars = [c for c in line if isinstance(c, LTChar)]
@@ -118,6 +121,19 @@ def _lines_of(data: bytes, path) -> tuple[list[_Line], list[float]]:
     return lines, heights
 
 
+def _line_text(items: list, char_type) -> str:
+    """A line's text, less the zero-width "spaces" some PDF makers (Chromium) put where a soft hyphen is
+    (a space glyph the next character starts on)."""
+    out = []
+    for item, following in zip(items, items[1:] + [None]):
+        text = item.get_text()
+        if (text.isspace() and isinstance(item, char_type) and isinstance(following, char_type)
+                and following.x0 - item.x0 < 0.3):
+            continue
+        out.append(text)
+    return "".join(out).translate(_LIGATURES)
+
+
 def _running_lines(lines: list[_Line], heights: list[float]) -> set[int]:
     """Indices of the running headers, footers and page numbers."""
     def in_margin(line: _Line) -> bool:
@@ -142,7 +158,9 @@ def _running_lines(lines: list[_Line], heights: list[float]) -> set[int]:
 
 def _joined(previous: str, line: str, vocabulary: set[str]) -> str:
     """`previous` and the next line of its paragraph as one text: hyphenation and spaces as the module says."""
-    if previous.endswith(_HYPHENS) and len(previous) >= 2:
+    if previous.endswith(_BREAK_HYPHENS):  # a hyphen the renderer added where it broke a word
+        return previous[:-1].rstrip() + line
+    if previous.endswith("-") and len(previous) >= 2:
         before = previous[-2]
         head = re.match(r"\w+", line)
         next_word = head.group() if head else ""
