@@ -23,7 +23,7 @@ import polars as pl
 from aligner.align import features as feats
 from aligner.align import search
 from aligner.align.links import Link
-from aligner.models.embed import default_embedder, model_name
+from aligner.models.embed import DIM, default_embedder, model_name
 from corpus.errors import CorpusError
 from corpus.formats.table import units_frame
 from corpus.text.langid import language_code
@@ -196,8 +196,12 @@ class Aligner:
         path = search.best_path(band, scores)
         path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos)
         if any(f.name == "overlap" for f in self.features):
+            # the overlap feature's embedded runs serve again (not its summed stand-ins for longer runs)
+            overlap = next(f for f in self.features if f.name == "overlap")
+            embedded = [{z: t for z, t in side.items() if 2 <= z <= overlap.max_embedded}
+                        for side in pair.cache.get("runs", ({}, {}))]
             path = detach_foreign_edges(path, self.src, self.tgt, self.src_lang, self.tgt_lang, self.embedder,
-                                        DEFAULT_MIN_JOINED_GAIN)
+                                        DEFAULT_MIN_JOINED_GAIN, known=(embedded, (pair.src_vecs, pair.tgt_vecs)))
         cosine = pair.cache.get("cosine", {})
         links, sims = [], []
         for a, b, i, j in path:
@@ -297,11 +301,31 @@ def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos:
 
 
 def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, embedder,
-                         min_gain: float):
+                         min_gain: float, known=None):
     """Post-search check of each merge of `path` ((a, b, i_end, j_end) tuples) with real embeddings of joined
     texts: while leaving out an edge sentence of a side raises the cosine of the two joined texts by more than
     `min_gain`, that sentence becomes a 1-0/0-1 link of its own (the best such sentence first). Returns the new
-    path, still in order."""
+    path, still in order. `known`: (the overlap feature's run tables per side, the sentence vectors per side),
+    which give most of the vectors; the rest are embedded."""
+    tables, singles = known if known is not None else (None, None)
+    sides = ((src, src_lang), (tgt, tgt_lang))
+
+    def vectors(wanted: list[tuple[int, list[int]]]) -> np.ndarray:
+        """The unit vector of each (side, run of consecutive sentences) joined."""
+        out = np.zeros((len(wanted), DIM), np.float32)
+        missing = []
+        for n, (side, run) in enumerate(wanted):
+            if singles is not None and len(run) == 1:
+                out[n] = singles[side][run[0]]
+            elif tables is not None and len(run) in tables[side]:
+                out[n] = tables[side][len(run)][run[-1] + 1]
+            else:
+                missing.append(n)
+        if missing:
+            out[missing] = embedder.encode([join_sentences([sides[wanted[n][0]][0][k] for k in wanted[n][1]],
+                                                           sides[wanted[n][0]][1]) for n in missing])
+        return out
+
     out = []
     for a, b, i, j in path:
         src_run, tgt_run = list(range(i - a, i)), list(range(j - b, j))
@@ -309,13 +333,11 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
         while src_run and tgt_run and len(src_run) + len(tgt_run) > 2:
             candidates = [(side, pos) for side, run in (("s", src_run), ("t", tgt_run)) if len(run) > 1
                           for pos in (0, len(run) - 1)]
-            joined = [join_sentences([src[k] for k in src_run], src_lang),
-                      join_sentences([tgt[k] for k in tgt_run], tgt_lang)]
+            wanted = [(0, src_run), (1, tgt_run)]
             for side, pos in candidates:
-                run, texts, lang = (src_run, src, src_lang) if side == "s" else (tgt_run, tgt, tgt_lang)
-                rest = run[1:] if pos == 0 else run[:-1]
-                joined.append(join_sentences([texts[k] for k in rest], lang))
-            vecs = embedder.encode(joined)
+                run = src_run if side == "s" else tgt_run
+                wanted.append((0 if side == "s" else 1, run[1:] if pos == 0 else run[:-1]))
+            vecs = vectors(wanted)
             base = float(vecs[0] @ vecs[1])
             gains = [float(vecs[2 + n] @ (vecs[1] if side == "s" else vecs[0])) - base
                      for n, (side, _) in enumerate(candidates)]

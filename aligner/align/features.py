@@ -23,6 +23,7 @@ import numpy as np
 
 from aligner.align.search import Band, LinkType
 from aligner.models.dictionary import load_dictionary
+from aligner.models.embed import DIM
 from corpus.text.languages import join_sentences
 from corpus.text.numbers import number_tokens
 
@@ -467,34 +468,37 @@ class RunEmbedding(Feature):
     def __init__(self, embedder=None):
         self.embedder = embedder  # an object with .encode(texts) -> unit vectors, or a callable giving one
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode_runs(self, sentences: list[str], lang: str, runs: list[tuple[int, int]]) -> np.ndarray:
+        """The runs' vectors: built from token features where the embedder can (`encode_runs`, exact and
+        about a third of the cost), else by embedding the joined texts."""
         embedder = self.embedder() if callable(self.embedder) else self.embedder
-        return embedder.encode(texts)
+        if not runs:
+            return np.zeros((0, DIM), np.float32)
+        if hasattr(embedder, "encode_runs"):
+            return embedder.encode_runs(sentences, lang, runs)
+        return embedder.encode([join_sentences(sentences[a : a + z], lang) for a, z in runs])
 
     def runs(self, pair: SentencePair, kinds: list[LinkType]) -> tuple[dict, dict]:
         """{size: (n+1, dim)} per side: row i holds the unit vector of the run [i-size, i) (zero where i <
-        size). Runs up to `max_embedded` sentences are embedded, all sizes and both sides in one call (so the
-        embedder's worker processes share it); longer runs, rare and costly (tokens grow with the size), take
-        the normalised sum of their sentences' vectors."""
-
+        size). Runs up to `max_embedded` sentences are embedded (all sizes of a side in one call, which the
+        embedder's worker processes share); longer runs, rare, take the normalised sum of their sentences'
+        vectors."""
         if "runs" in pair.cache:
             return pair.cache["runs"]
         sides = [(pair.src, pair.src_lang, pair.src_vecs, sorted({a for a, b in kinds if a and b})),
                  (pair.tgt, pair.tgt_lang, pair.tgt_vecs, sorted({b for a, b in kinds if a and b}))]
-        texts, slots = [], []
-        for side, (sentences, lang, _, sizes) in enumerate(sides):
-            for size in sizes:
-                if 2 <= size <= min(self.max_embedded, len(sentences)):
-                    texts += [join_sentences(sentences[i - size : i], lang) for i in range(size, len(sentences) + 1)]
-                    slots.append((side, size, len(sentences) - size + 1))
-        vectors = self._encode(texts) if texts else np.zeros((0, pair.src_vecs.shape[1]), np.float32)
         out: tuple[dict, dict] = ({}, {})
-        start = 0
-        for side, size, count in slots:
-            table = np.zeros((len(sides[side][0]) + 1, vectors.shape[1]), np.float32)
-            table[size:] = vectors[start : start + count]
-            out[side][size] = table
-            start += count
+        for side, (sentences, lang, vecs, sizes) in enumerate(sides):
+            runs = [(i - size, size) for size in sizes if 2 <= size <= min(self.max_embedded, len(sentences))
+                    for i in range(size, len(sentences) + 1)]
+            vectors = self._encode_runs(sentences, lang, runs)
+            start = 0
+            for size in dict.fromkeys(z for _, z in runs):
+                count = len(sentences) - size + 1
+                table = np.zeros((len(sentences) + 1, vecs.shape[1]), np.float32)
+                table[size:] = vectors[start : start + count]
+                out[side][size] = table
+                start += count
         for side, (sentences, _, vecs, sizes) in enumerate(sides):
             for size in sizes:
                 if size not in out[side]:  # one sentence, or longer than max_embedded: summed vectors

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from aligner.models.runs import CHUNK_SENTENCES, run_vectors
 from corpus.cache import cache_dir
+from corpus.text.languages import join_sentences
 
 DIM = 512
 MAX_EMBED_CHARS = 2_000
@@ -131,6 +133,18 @@ def _worker_encode(task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
     return start, _pool_model.encode(texts)
 
 
+def _worker_runs(task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
+    return _runs_task(_pool_model, task)
+
+
+def _runs_task(model, task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
+    """Run vectors of one chunk: its sentences (runs start inside the chunk, and may reach past it into the
+    sentences it carries along) and the runs, numbered within the chunk."""
+    start, sentences, lang, local = task
+    model.encode([])  # loads the weights where a fresh process has not yet
+    return start, run_vectors(model._model, sentences, lang, local)
+
+
 def _fork_pool(model, workers: int):
     """A pool of `workers` processes forked from this one after the model is loaded: they share its weights
     copy-on-write instead of each loading (and holding) their own. None where forking is not possible."""
@@ -176,6 +190,21 @@ class Embedder:
         return _shared_model()
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        return self._through_cache(texts, self._encode_uncached)
+
+    def encode_runs(self, sentences: list[str], lang: str, runs: list[tuple[int, int]]) -> np.ndarray:
+        """Unit vectors of the joined texts of `runs` ((start, size): `join_sentences` of sentences
+        start..start+size-1), the same as `encode` of those texts gives, at about a third of its cost
+        (aligner.models.runs builds them from the single sentences' token features)."""
+        texts = [join_sentences(sentences[a:a + z], lang) for a, z in runs]
+        first_run = {}
+        for r, t in enumerate(texts):
+            first_run.setdefault(t, runs[r])
+        return self._through_cache(texts, lambda todo: self._runs_uncached(sentences, lang,
+                                                                          [first_run[t] for t in todo]))
+
+    def _through_cache(self, texts: list[str], compute) -> np.ndarray:
+        """Vectors of `texts` from the cache, the missing ones (each once) from `compute(texts)`."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
@@ -189,7 +218,7 @@ class Embedder:
         if todo:
             # Rounded as the cache stores them, so a text gets the same vector from the cache as when first
             # embedded: a rerun, or another worker reading what this one wrote, reproduces the same output.
-            fresh = self._encode_uncached(todo).astype(np.float16).astype(np.float32)
+            fresh = compute(todo).astype(np.float16).astype(np.float32)
             vectors.update(zip(todo, fresh))
             if self.cache is not None:
                 self.cache.put({keys[t]: v for t, v in zip(todo, fresh)})
@@ -223,6 +252,22 @@ class Embedder:
 
     def _encode_task(self, task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
         return task[0], self.model.encode(task[1])
+
+    def _runs_uncached(self, sentences: list[str], lang: str, runs: list[tuple[int, int]]) -> np.ndarray:
+        """Run vectors by chunks of CHUNK_SENTENCES start sentences, spread over the worker processes; each
+        chunk carries the sentences its runs reach into."""
+        order = sorted(range(len(runs)), key=lambda r: runs[r])
+        tasks, done = [], np.zeros((len(runs), DIM), dtype=np.float32)
+        for lo in range(0, len(order), CHUNK_SENTENCES * 4):
+            part = [runs[r] for r in order[lo:lo + CHUNK_SENTENCES * 4]]
+            first, last = part[0][0], max(a + z for a, z in part)
+            tasks.append((lo, sentences[first:last], lang, [(a - first, z) for a, z in part]))
+        pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(tasks) > 1 else None
+        results = pool.imap_unordered(_worker_runs, tasks) if pool is not None else (
+            _runs_task(self.model, t) for t in tasks)
+        for lo, vectors in results:
+            done[order[lo:lo + len(vectors)]] = vectors
+        return done
 
 
 _default: Embedder | None = None
