@@ -43,12 +43,18 @@ _TITLE_STYLES = {"title"}
 
 
 @dataclass
-class _DocxState:
+class _Collected:
+    """What a walk over a word processor's body has collected, with the counters provenance needs."""
+
     parts: list[Part] = field(default_factory=list)
     section: int = 0
     paragraphs: int = 0
     tables: int = 0
     title: str = ""
+
+
+@dataclass
+class _DocxState(_Collected):
     notes: dict = field(default_factory=dict)  # ("footnote" | "endnote", id) -> text
     heading_styles: set = field(default_factory=set)
     list_styles: set = field(default_factory=set)
@@ -269,13 +275,8 @@ _ODT_SKIP = {_T + "tracked-changes", _T + "note-citation", _OFFICE + "annotation
 
 
 @dataclass
-class _OdtState:
-    parts: list[Part] = field(default_factory=list)
-    section: int = 0
-    paragraphs: int = 0
-    tables: int = 0
+class _OdtState(_Collected):
     notes: int = 0
-    title: str = ""
     hidden_styles: set = field(default_factory=set)
     rule_styles: set = field(default_factory=set)
     title_styles: set = field(default_factory=set)

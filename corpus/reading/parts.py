@@ -34,6 +34,24 @@ _CITATION_RUN = re.compile(r"([ \t]*)\ue000(?:[\s,;]*\ue000)*(?=(\w?))")
 _CITATION_TEXT = re.compile(r"\s*\[?\^?\d{1,3}\]?\s*")
 
 
+_CJK_CHAR = re.compile(r"[\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def separator(before: str, after: str) -> str:
+    """What joins two pieces of one paragraph (lines, cues, segments): a space, none between two Chinese or
+    Japanese characters (the language is not known yet when readers join them)."""
+    return "" if _CJK_CHAR.match(before[-1:]) and _CJK_CHAR.match(after[:1]) else " "
+
+
+def join_pieces(texts) -> str:
+    """Pieces of one paragraph joined by `separator`, each stripped, empty ones left out."""
+    out = ""
+    for text in (t.strip() for t in texts):
+        if text:
+            out = out + separator(out, text) + text if out else text
+    return out
+
+
 def is_citation(link_text: str) -> bool:
     """Whether a link's visible text is only a reference number: 1, [2], ^3."""
     return _CITATION_TEXT.fullmatch(link_text) is not None

@@ -40,13 +40,12 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 
 from corpus.errors import CorpusError
-from corpus.reading.parts import Extraction, Part, extraction_from_parts
+from corpus.reading.parts import Extraction, Part, extraction_from_parts, separator
 
 MAX_PAGES = 5000
 MARGIN_SHARE = 1 / 6  # top and bottom sixth of a page: where running headers and footers stand
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:(?:page|seite|p\.|s\.|页|第)\s*)?\d{1,4}(?:\s*(?:/|of|von|sur|de|页)\s*\d{1,4})?"
                           r"\s*页?[-–—\s]*", re.I)
-_CJK = re.compile(r"[\u2e80-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})  # glyphs fonts draw for letter pairs
 _BREAK_HYPHENS = ("\u00ad", "\u2010")  # soft hyphen, and the hyphen Chromium draws at a soft hyphen
@@ -174,9 +173,7 @@ def _joined(previous: str, line: str, vocabulary: set[str]) -> str:
             if hyphenated not in vocabulary:
                 return previous[:-1] + line
         return previous[:-1] + "-" + line
-    if _CJK.match(previous[-1:]) and _CJK.match(line[:1]):
-        return previous + line
-    return previous + " " + line
+    return previous + separator(previous, line) + line
 
 
 def _column_rights(lines: list[_Line]) -> list[float]:

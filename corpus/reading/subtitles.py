@@ -18,13 +18,12 @@ from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.reading.decoding import decode_bytes, normalise_text
-from corpus.reading.parts import Extraction, Part, extraction_from_parts
+from corpus.reading.parts import Extraction, Part, extraction_from_parts, join_pieces, separator
 
 PAUSE_SECONDS = 5.0
 _TIME = r"(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})"
 _TIMING = re.compile(rf"\s*{_TIME}\s*-->\s*{_TIME}(.*)")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.,]*>|\{\\[^{}]*\}")
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 @dataclass
@@ -41,18 +40,7 @@ def _seconds(hours, minutes, seconds, millis) -> float:
 
 
 def _cue_text(lines: list[str], entities: bool) -> str:
-    out = ""
-    for line in lines:
-        line = _TAG.sub("", line)
-        if entities:
-            line = html.unescape(line)
-        line = line.strip()
-        if not line:
-            continue
-        if out and not (_CJK.match(out[-1]) and _CJK.match(line[0])):
-            out += " "
-        out += line
-    return out
+    return join_pieces(html.unescape(_TAG.sub("", line)) if entities else _TAG.sub("", line) for line in lines)
 
 
 def _cues(text: str, path, vtt: bool) -> list[_Cue]:
@@ -90,8 +78,7 @@ def _parts(cues: list[_Cue]) -> list[Part]:
         if not text:
             text, where = cue.text, place
         else:
-            if not (_CJK.match(text[-1]) and _CJK.match(cue.text[0])):
-                text += " "
+            text += separator(text, cue.text)
             places.append((len(text), place))
             text += cue.text
         last_end = cue.end

@@ -14,16 +14,14 @@ Provenance: the file's `original` (1.2) or id (2.x), the unit id and the segment
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from corpus.errors import CorpusError
 from corpus.reading.containers import local, parse_xml
-from corpus.reading.parts import Extraction, Part, extraction_from_parts
+from corpus.reading.parts import Extraction, Part, extraction_from_parts, join_pieces
 from corpus.text.langid import language_code
 
 _DROPPED_CODES = {"x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec", "sub", "note", "notes"}
-_CJK_EDGE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 
 
 def _inline(el) -> str:
@@ -50,17 +48,6 @@ def _declared(tag: str | None, path) -> str:
         return language_code(tag)
     except CorpusError:
         return ""
-
-
-def _joined(texts: list[str]) -> str:
-    out = ""
-    for text in (t.strip() for t in texts):
-        if not text:
-            continue
-        if out and not (_CJK_EDGE.match(out[-1]) and _CJK_EDGE.match(text[0])):
-            out += " "
-        out += text
-    return out
 
 
 def _segments_12(el) -> list[tuple[str, str]]:
@@ -134,6 +121,6 @@ class XliffReader:
                         out.extend(Part(text, "segment", f"{where}, segment {sid}", 0, (), lang)
                                    for sid, text in found if text.strip())
                     else:
-                        text = _joined([t for _, t in found])
+                        text = join_pieces(t for _, t in found)
                         if text:
                             out.append(Part(text, "paragraph", where, 0, (), lang))
