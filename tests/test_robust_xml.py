@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from support import run_in_process
-from test_robust_cli import DE, EN, _commands, run_subprocess
+from test_robust_cli import DE, EN, run_subprocess
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -28,8 +28,6 @@ def dirty(tmp_path_factory):
 
 
 def _align(dirty, monkeypatch, capsys):
-    if "align" not in _commands():
-        pytest.skip("`corpus align` is not in the CLI yet")
     tmx = dirty / "out.tmx"
     code, out, err = run_in_process(["align", str(dirty / "en.txt"), str(dirty / "de.txt"), "--src-lang", "en",
                                      "--tgt-lang", "de", "--tmx", str(tmx)], monkeypatch, capsys)
@@ -53,8 +51,6 @@ def test_forbidden_characters_never_reach_the_tmx(dirty, monkeypatch, capsys):
 
 def test_removed_characters_are_reported_in_one_line(dirty, tmp_path):
     """As the user sees it (installed script): the TmxWarning is one line saying what was removed."""
-    if "align" not in _commands():
-        pytest.skip("`corpus align` is not in the CLI yet")
     tmx = tmp_path / "out.tmx"
     run = run_subprocess("align", str(dirty / "en.txt"), str(dirty / "de.txt"), "--src-lang", "en", "--tgt-lang",
                          "de", "--tmx", str(tmx), timeout=600)
