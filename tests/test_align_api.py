@@ -22,7 +22,6 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-@pytest.mark.skipif(not BENCH.is_dir(), reason="benchmark data not on this machine")
 def test_textberg_articles_align_like_the_gold(embedder):
     """Two Text+Berg test articles (OCR text, captions without counterpart): strict F1 >= .85 pooled
     (measured .893 on all seven test articles)."""

@@ -11,7 +11,6 @@ import pytest
 from benchmarks import bench
 from aligner.align.links import Link
 
-needs_bench_data = pytest.mark.skipif(not bench.BENCH.is_dir(), reason=f"benchmark data not found at {bench.BENCH}")
 
 
 def test_measure_sees_time_cpu_and_memory_of_a_real_process():
@@ -35,7 +34,6 @@ def test_letter_gold_maps_onto_the_segmented_sentences(tmp_path):
     assert any(link.src and not link.tgt for link in pair.gold) or any(link.tgt and not link.src for link in pair.gold)
 
 
-@needs_bench_data
 def test_bible_prefix_keeps_gold_inside_the_cut(tmp_path):
     b = bench.bible(tmp_path, copies=2, n_src=5100)
     pair = b.pairs[0]
@@ -44,7 +42,6 @@ def test_bible_prefix_keeps_gold_inside_the_cut(tmp_path):
     assert Link((5000,), (6301,)) in pair.gold  # the second copy starts where the first ends
 
 
-@needs_bench_data
 @pytest.mark.slow
 def test_quick_run_writes_table_and_plot(tmp_path, capsys):
     assert bench.main(["--quick", "--systems", "gc", "--out", str(tmp_path)]) == 0

@@ -65,7 +65,6 @@ def test_second_band_ends_at_the_corner_and_reaches_win_around_anchors():
     assert lo[0] == 0
 
 
-@pytest.mark.skipif(not (DEV / "dev.de").is_file(), reason="benchmark data not on this machine")
 def test_real_dev_slice_covers_every_sentence_once_and_matches_the_gold(embedder):
     src = (DEV / "dev.de").read_text(encoding="utf-8").splitlines()[:60]
     gold = read_links(DEV / "dev.de-fr.gold")
@@ -113,7 +112,6 @@ def test_a_two_to_one_merge_is_found(embedder):
     ]
 
 
-@pytest.mark.skipif(not (DEV / "test4.de").is_file(), reason="benchmark data not on this machine")
 @pytest.mark.slow
 def test_bench_row_runs_it_in_a_subprocess_and_scores_it(tmp_path):
     from benchmarks import bench

@@ -13,10 +13,8 @@ from aligner.pipeline.build import build_corpus
 from aligner.pipeline.group import BuildOptions, build_group
 from corpus.reading.presegmented import read_corpus_folder
 from aligner.align.docalign import DocumentAligner, document_groups
-from benchmarks.datasets import DATA as BENCH_DATA
+from benchmarks.datasets import DATA as BENCH
 from support import NEWS_SEEDS, SEEDS
-
-BENCH = BENCH_DATA
 
 
 def _lines(path: Path, keep=lambda i: True) -> list[str]:
@@ -26,8 +24,6 @@ def _lines(path: Path, keep=lambda i: True) -> list[str]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    if not BENCH.is_dir():
-        pytest.skip(f"benchmark data not found at {BENCH}")
     root = tmp_path_factory.mktemp("two-groups") / "docs"
     root.mkdir()
     (root / "article.de.txt").write_text("\n".join(_lines(BENCH / "textberg-defr/test4.de")) + "\n", encoding="utf-8")

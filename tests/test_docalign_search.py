@@ -82,8 +82,6 @@ def test_groups_are_connected_components_of_accepted_pairs():
 
 @pytest.fixture(scope="module")
 def textberg() -> dict[str, tuple[list[str], list[str]]]:
-    if not TEXTBERG.is_dir():
-        pytest.skip(f"benchmark data not found at {TEXTBERG}")
     return {i: (_lines(TEXTBERG / f"test{i}.de"), _lines(TEXTBERG / f"test{i}.fr")) for i in ("2", "3", "4")}
 
 
@@ -115,8 +113,6 @@ def test_an_article_inside_unrelated_text_is_found_with_its_boundaries(textberg)
 def test_chapters_of_one_book_pair_only_with_their_own_translation():
     """Neighbouring Bible chapters share names, formulas and style: the hardest non-parallel pairs here."""
     bible = BENCH_DATA / "bible-enzh"
-    if not bible.is_dir():
-        pytest.skip(f"benchmark data not found at {bible}")
     docs = []
     for lang in ("en", "zh"):
         verses = _lines(bible / f"{lang}.verse")

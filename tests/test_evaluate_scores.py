@@ -10,9 +10,7 @@ import pytest
 
 from aligner.eval.alignment import evaluate, merge_within
 from aligner.align.links import Link, read_links
-from benchmarks.datasets import DATA as BENCH_DATA
-
-BENCH = BENCH_DATA
+from benchmarks.datasets import DATA as BENCH
 
 
 def L(src, tgt):

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-import pytest
 
-from benchmarks.bench import BENCH
+from benchmarks.datasets import DATA
 from aligner.models.embed import Embedder, EmbeddingCache
 from aligner.fidelity.scorer import score_pairs
 from aligner.align.links import read_links
 
-DEV = BENCH / "textberg-defr"
-pytestmark = pytest.mark.skipif(not (DEV / "dev.de").is_file(), reason="benchmark data not present")
+DEV = DATA / "textberg-defr"
 
 
 def one_to_one_pairs(limit: int = 60) -> tuple[list[str], list[str], list[str]]:
