@@ -102,13 +102,6 @@ _sentence = st.one_of(
 )
 
 
-_sentence = st.one_of(
-    st.text(max_size=40),
-    st.sampled_from(EN + DE + ZH),
-    st.sampled_from(["", " ", "1.", "2024", "...", "—", "\u3000", "Dr. No."]),
-)
-
-
 @settings(max_examples=40, deadline=None)
 @given(src=st.lists(_sentence, max_size=25), tgt=st.lists(_sentence, max_size=25),
        langs=st.sampled_from([("en", "de"), ("zh", "en"), ("de", "zh"), ("fr", "en"), ("en", "en")]),
