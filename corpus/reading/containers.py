@@ -39,7 +39,7 @@ class Container:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             self.names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
             raise CorpusError(f"corrupt or truncated ZIP container ({exc}); not a readable {format_name} file",
                               path) from None
 
@@ -120,4 +120,4 @@ def _first_line(exc: Exception) -> str:
 
 def local(tag) -> str:
     """An element's tag without its namespace ("" for comments and processing instructions)."""
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""  # QName() refuses HTML's odd names ("x:seg")

@@ -49,6 +49,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_CONTROLS = {code: None for code in [*range(1, 9), 11, 12, *range(14, 32), 127]}
 
 
 def decode_html(data: bytes, path) -> str:
@@ -69,6 +70,9 @@ def decode_html(data: bytes, path) -> str:
 def parse_html(data: bytes, path) -> etree._Element:
     check_no_entities(data, path, "the page")
     text = _XML_DECLARATION.sub("", decode_html(data, path), count=1)
+    if "\x00" in text:
+        raise CorpusError("not an HTML page (binary content: NUL bytes)", path)
+    text = text.translate(_CONTROLS)  # lxml takes no control characters, and they are no text
     if not text.strip():
         raise CorpusError("empty page (no text)", path)
     try:
