@@ -5,7 +5,7 @@ the tags of real TMX files, random Markdown and mixed-script text, re-encodings)
 `corpus.formats.tmx.load_tmx` and `corpus.reading.reader.read_documents`. The only acceptable failure is `CorpusError` (the
 clean one-line error the CLI prints); any other exception, and any input that takes longer than
 `--slow` seconds, is a finding: the input is saved under tests/data/fuzz/<target>/ by the hash of its bytes,
-where tests/test_fuzz_replay.py replays it on every test run.
+where tests/robust/test_fuzz_replay.py replays it on every test run.
 
 `--atheris` runs the same targets under atheris (coverage-guided, `pip install atheris`) instead of the
 built-in random mutator; the replay test never needs atheris.

@@ -128,7 +128,7 @@ def gold(lang: str) -> list[str]:
 
 
 def sentence_f1(predicted: list[str], reference: list[str]) -> float:
-    """F1 of exact sentence matches (whitespace runs folded), as tests/test_segment_gold.py scores."""
+    """F1 of exact sentence matches (whitespace runs folded), as tests/corpus/text/test_segment_gold.py scores."""
     fold = lambda s: " ".join(s.split())  # noqa: E731
     pred, ref = Counter(map(fold, predicted)), Counter(map(fold, reference))
     hits = sum((pred & ref).values())

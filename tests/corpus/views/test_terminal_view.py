@@ -16,10 +16,7 @@ from aligner.cli import app
 from corpus.views.page import filter_units, pair_translations
 from corpus.views.terminal import print_pairs, print_units
 from corpus.formats.tmx import read_tmx, write_tmx
-try:
-    from test_page_render import embedded_data, trilingual_units, translation_units
-except ImportError:  # tests/ became a package
-    from tests.test_page_render import embedded_data, trilingual_units, translation_units
+from test_page_render import embedded_data, trilingual_units, translation_units
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 A_DE = ["Das Archiv öffnet um 9 Uhr.", "Besucher müssen sich anmelden.", "Fotos dürfen nicht kopiert werden.",

@@ -1,6 +1,6 @@
 """The `overlap` feature (real embeddings of concatenated runs, Bertalign's evidence): its band products are
 plain dot products, its scores are the cosines of the joined texts, and long documents leave it out unless
-asked. What it changes in alignments is measured on the letter (tests/test_align_letter.py: strict F1 en-de
+asked. What it changes in alignments is measured on the letter (test_align_letter.py: strict F1 en-de
 .872 -> .945, zh-de .878 -> .950, which the thresholds there need)."""
 
 from __future__ import annotations
@@ -39,15 +39,17 @@ def test_scores_are_cosines_of_the_joined_texts(embedder):
     assert np.isneginf(scores[2, 1][1, 1])  # a 2-1 link cannot end after one source sentence
 
 
-def test_long_documents_leave_it_out_unless_asked(embedder, monkeypatch):
+def test_every_feature_at_every_length(embedder):
+    """No length cliff: a long document gets the same features, and the weights made for them, as a short one
+    (the signature never says `off(`); only `features=` chooses."""
     from aligner.align import aligner as align
-    monkeypatch.setattr(align, "RUN_EMBEDDING_AUTO_LIMIT", 2)
-    auto = Aligner(["a.", "b.", "c."], ["x.", "y.", "z."], "en", "de", embedder=embedder)
-    assert "overlap:off(>2)" in auto.signature
-    assert auto.weights["embedding"] == align.DEFAULT_WEIGHTS["embedding"]  # the weights made for sums alone
-    forced = Aligner(["a.", "b.", "c."], ["x.", "y.", "z."], "en", "de", embedder=embedder,
-                     features=["embedding", "overlap"])
-    assert "overlap-1" in forced.signature and forced.weights["embedding"] == align.OVERLAP_WEIGHTS["embedding"]
+    long_src = [f"Satz Nummer {k} handelt von etwas anderem." for k in range(2100)]
+    long_tgt = [f"La phrase numéro {k} parle d'autre chose." for k in range(2100)]
+    auto = Aligner(long_src, long_tgt, "de", "fr", embedder=embedder)
+    assert "off(" not in auto.signature and "overlap-1" in auto.signature and "dictionary-1" in auto.signature
+    assert auto.weights["embedding"] == align.OVERLAP_WEIGHTS["embedding"]
+    sums_only = Aligner(long_src, long_tgt, "de", "fr", embedder=embedder, features=["embedding", "length"])
+    assert "overlap" not in sums_only.signature and sums_only.weights["embedding"] == align.DEFAULT_WEIGHTS["embedding"]
 
 
 def test_runs_longer_than_max_embedded_take_summed_vectors(embedder, monkeypatch):

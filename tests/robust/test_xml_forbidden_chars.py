@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from support import run_in_process
-from test_robust_cli import DE, EN, run_subprocess
+from test_cli_bad_input import DE, EN, run_subprocess
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -1,7 +1,7 @@
 """Legacy encodings and line endings, end to end: the same file saved the way Windows and older Chinese
 editors save it gives the same documents and sentences as the UTF-8 file with LF line breaks.
 
-tests/test_reader_encoding.py checks the decoder on each encoding alone (and CRLF/CR on UTF-8); this file
+tests/corpus/reading/test_read_encodings.py checks the decoder on each encoding alone (and CRLF/CR on UTF-8); this file
 crosses every encoding with every line-ending style, Markdown, NFD input and the CLI, and checks with
 hypothesis that the decoder never returns different text from what was written: the right text, or a
 CorpusError, never a silent wrong guess.

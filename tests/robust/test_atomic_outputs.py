@@ -86,8 +86,8 @@ def _interrupt(proc: subprocess.Popen) -> tuple[int, str]:
 
 def _check_interrupted_process(code: int, err: str) -> None:
     """How the process ended. 130 with the one line: interrupted inside the command. 0: it finished before
-    the signal arrived, or main() swallowed the interruption (see the xfail test_ctrl_c_exits_130_with_one_line
-    in test_robust_cli.py). -SIGINT: the signal came while Python was starting up or shutting down, outside
+    the signal arrived, or main() swallowed the interruption (test_ctrl_c_exits_130_with_one_line in
+    test_cli_bad_input.py checks that it does not). -SIGINT: the signal came while Python was starting up or shutting down, outside
     main(): Python's own KeyboardInterrupt (a traceback only when it hit the console script's imports)."""
     if code == -signal.SIGINT:
         assert "in main\n" not in err, err  # a traceback only from before or after main()

@@ -6,7 +6,7 @@ Chinese and German; excerpts of a German and a French news article and of a Chin
 counts only if a gold sentence has exactly its text (whitespace runs folded). The whole pipeline runs:
 decoding, Markdown stripping, language split, segmentation.
 
-Run `pytest -s tests/test_segment_gold.py` to see the figures.
+Run `pytest -s tests/corpus/text/test_segment_gold.py` to see the figures.
 """
 
 from __future__ import annotations
