@@ -78,7 +78,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
         "corpus_binary": {"a.txt": None},
         "corpus_identical": {"a.txt": EN, "b.txt": EN},
         "corpus_one_sentence": {"en.txt": "The council met on Monday.\n", "de.txt": "Der Rat trat am Montag zusammen.\n"},
-        "corpus_other_files": {"notes.pdf": "x", "image.png": "y"},
+        "corpus_other_files": {"archive.zip": "x", "image.png": "y"},  # no document format (PDF is one now)
     }.items():
         folder = d / name
         folder.mkdir()
