@@ -19,3 +19,19 @@ def embedder():
     from aligner.models.embed import Embedder
 
     return Embedder()
+
+
+@pytest.fixture()
+def without_dictionary_source(monkeypatch, tmp_path):
+    """`without_dictionary_source("DING_PATH")` (or "FREEDICT_DIR"): that source of aligner.models.lexicon points
+    at a path that does not exist, and the dictionaries and lexicons already loaded in this process are
+    forgotten, so the next load_dictionary runs without it. Undone after the test."""
+    from aligner.models import dictionary, lexicon
+
+    def without(source: str) -> None:
+        assert hasattr(lexicon, source), source
+        monkeypatch.setattr(lexicon, source, tmp_path / "absent")
+        monkeypatch.setattr(dictionary, "_dictionaries", {})
+        monkeypatch.setattr(lexicon, "_lexicons", {})
+
+    return without

@@ -78,10 +78,8 @@ def test_french_lexicon_signature_names_its_sources():
     assert "fra-eng" in sig and "deu-fra" in sig and "ding" in sig and "stem-fr" in sig
 
 
-def test_missing_freedict_gives_none_and_says_which_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(lx, "FREEDICT_DIR", tmp_path / "absent")
-    monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(lx, "_lexicons", {})
+def test_missing_freedict_gives_none_and_says_which_package(without_dictionary_source):
+    without_dictionary_source("FREEDICT_DIR")
     assert load_dictionary("de", "fr") is None
     assert load_dictionary("fr", "en") is None
     status = dm.dictionary_status("zh", "fr")
@@ -90,11 +88,9 @@ def test_missing_freedict_gives_none_and_says_which_package(monkeypatch, tmp_pat
 
 
 @needs_freedict
-def test_without_ding_french_keeps_its_english_dictionaries(monkeypatch, tmp_path):
+def test_without_ding_french_keeps_its_english_dictionaries(without_dictionary_source, monkeypatch, tmp_path):
     monkeypatch.setenv("CORPUS_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(lx, "DING_PATH", tmp_path / "absent")
-    monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(lx, "_lexicons", {})
+    without_dictionary_source("DING_PATH")
     assert load_dictionary("de", "fr") is None and "Ding" in dm.dictionary_status("de", "fr")
     en_fr = load_dictionary("en", "fr")
     assert en_fr.lexicons["fr"].name == "freedict-en"

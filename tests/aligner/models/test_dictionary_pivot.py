@@ -61,10 +61,8 @@ def test_zh_de_pivots_through_english():
     assert bag_overlap(src[0], tgt[0]) > bag_overlap(src[1], tgt[1])
 
 
-def test_missing_ding_gives_none_not_a_crash(monkeypatch, tmp_path):
-    monkeypatch.setattr(lx, "DING_PATH", tmp_path / "absent")
-    monkeypatch.setattr(dm, "_dictionaries", {})
-    monkeypatch.setattr(lx, "_lexicons", {})
+def test_missing_ding_gives_none_not_a_crash(without_dictionary_source):
+    without_dictionary_source("DING_PATH")
     assert load_dictionary("de", "en") is None
     assert load_dictionary("zh", "de") is None
     assert "unavailable" in dm.dictionary_status("de", "en")
