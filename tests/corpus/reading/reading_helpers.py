@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-SEEDS = ROOT / "seeds"
-GOLD = ROOT / "tests" / "data" / "segment"
+from support import SEEDS, TEST_DATA
+
+GOLD = TEST_DATA / "segment"
 LETTER = SEEDS / "004_5735f0aff54c5676.txt"  # Chinese, a rule, then English
 ARTICLE = SEEDS / "001_dad216c83b9a9b59.txt"  # German article holding the letter
 NEWS = [SEEDS / "000_fe93bb039c29780f.txt", SEEDS / "002_b5e1742234045f21.txt", SEEDS / "003_ef89d530122f6520.txt"]

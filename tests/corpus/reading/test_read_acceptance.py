@@ -61,6 +61,7 @@ def _units(path) -> list:
 
 
 @pytest.mark.slow
+@pytest.mark.browser  # the article PDF is printed by headless Chromium
 def test_build_over_mixed_formats_gives_the_letter_corpus_of_the_text_files(tmp_path):
     mixed = tmp_path / "mixed"
     mixed.mkdir()

@@ -12,7 +12,7 @@ from corpus.errors import CorpusError
 from corpus.reading.reader import read_documents
 from reading_helpers import article_pdf, assert_keeps_characters, chromium_pdf, gold, sentence_f1, sentences
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]  # every PDF here is printed by headless Chromium
 
 
 @pytest.fixture(scope="module")
