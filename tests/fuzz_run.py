@@ -1,8 +1,10 @@
-"""Fuzz the TMX reader and the document reader by hand: `python tests/fuzz_run.py --seconds 120`.
+"""Fuzz the TMX reader and the document readers by hand: `python tests/fuzz_run.py --seconds 120`.
 
 Feeds random and mutated files (byte flips, truncations, inserted NULs, spliced chunks, random XML built from
 the tags of real TMX files, random Markdown and mixed-script text, re-encodings) to
-`corpus.formats.tmx.load_tmx` and `corpus.reading.reader.read_documents`. The only acceptable failure is `CorpusError` (the
+`corpus.formats.tmx.load_tmx` and `corpus.reading.reader.read_documents`, the latter under every document
+format's suffix: text, DOCX, ODT, EPUB (ZIP containers, whose XML members are mutated and zipped again as
+well as the container's bytes), HTML, PDF, XLIFF and subtitles. The only acceptable failure is `CorpusError` (the
 clean one-line error the CLI prints); any other exception, and any input that takes longer than
 `--slow` seconds, is a finding: the input is saved under tests/data/fuzz/<target>/ by the hash of its bytes,
 where tests/robust/test_fuzz_replay.py replays it on every test run.
@@ -40,7 +42,16 @@ TARGETS = {
     # name: (suffixes the input is tried under, what it exercises)
     "tmx": (".tmx",),
     "document": (".txt", ".md"),
+    "docx": (".docx",),
+    "odt": (".odt",),
+    "epub": (".epub",),
+    "html": (".html", ".xhtml"),
+    "pdf": (".pdf",),
+    "xliff": (".xlf",),
+    "subtitles": (".srt", ".vtt"),
 }
+ZIP_TARGETS = {"docx", "odt", "epub"}
+XML_TARGETS = {"tmx", "html", "xliff"} | ZIP_TARGETS
 
 
 def run_target(target: str, data: bytes, workdir: Path, suffix: str | None = None) -> None:
@@ -118,13 +129,121 @@ def seed_inputs(target: str) -> list[bytes]:
             if FUZZ_DIR not in p.parents:
                 found.append(p.read_bytes())
         found.append(_our_tmx())
-    else:
+    elif target == "document":
         for p in sorted((ROOT / "seeds").glob("*.txt")):
             found.append(p.read_bytes()[:6000])
         for p in sorted((HERE / "data").rglob("*")):
             if p.is_file() and p.suffix in (".txt", ".md") and FUZZ_DIR not in p.parents and p.stat().st_size < 50_000:
                 found.append(p.read_bytes())
+    else:
+        for p in sorted((ROOT / "seeds").glob("*.txt")):
+            paragraphs = [line for line in p.read_text(encoding="utf-8")[:3000].splitlines() if line.strip()]
+            found.append(FORMAT_WRITERS[target](paragraphs))
     return found or [b"x"]
+
+
+# ---- seed files of the document formats, written in each format's own markup -------------------------------
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _zip(members: dict[str, str], first: str | None = None) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(members, key=lambda n: n != first):
+            z.writestr(name, members[name], compress_type=zipfile.ZIP_STORED if name == first else None)
+    return buffer.getvalue()
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = "".join(f'<w:p><w:r><w:t xml:space="preserve">{_escaped(p)}</w:t></w:r>'
+                   f'<w:ins><w:r><w:t>x</w:t></w:r></w:ins><w:del><w:r><w:delText>y</w:delText></w:r></w:del></w:p>'
+                   for p in paragraphs)
+    return _zip({"word/document.xml": f'<?xml version="1.0"?><w:document {w}><w:body>{body}'
+                 '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>'})
+
+
+def _odt(paragraphs: list[str]) -> bytes:
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    body = "".join(f"<text:p>{_escaped(p)}<text:s text:c=\"2\"/></text:p>" for p in paragraphs)
+    return _zip({"mimetype": "application/vnd.oasis.opendocument.text",
+                 "content.xml": f'<?xml version="1.0"?><office:document-content {ns}><office:body><office:text>'
+                                f'<text:h>Title</text:h>{body}</office:text></office:body></office:document-content>'},
+                first="mimetype")
+
+
+def _html(paragraphs: list[str]) -> bytes:
+    body = "".join(f"<p>{_escaped(p)}</p>" for p in paragraphs)
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title></head><body><nav>menu</nav>'
+            f"<main><h1>Title</h1>{body}<table><tr><td>cell</td></tr></table></main></body></html>").encode()
+
+
+def _epub(paragraphs: list[str]) -> bytes:
+    page = _html(paragraphs).decode()
+    return _zip({
+        "mimetype": "application/epub+zip",
+        "META-INF/container.xml": '<?xml version="1.0"?><container xmlns="urn:oasis:names:tc:opendocument:xmlns:'
+                                  'container"><rootfiles><rootfile full-path="b.opf"/></rootfiles></container>',
+        "b.opf": '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf"><manifest><item id="a" '
+                 'href="a.xhtml" media-type="application/xhtml+xml"/></manifest><spine><itemref idref="a"/>'
+                 '</spine></package>',
+        "a.xhtml": page,
+    }, first="mimetype")
+
+
+def _pdf(paragraphs: list[str]) -> bytes:
+    """A PDF of the paragraphs' ASCII letters in Helvetica, three pages with a running header and a page number."""
+    pages = [paragraphs[k::3] for k in range(3)]
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for number, lines in enumerate(pages, 1):
+        ops = ["BT /F1 9 Tf 72 770 Td (Running header) Tj ET", f"BT /F1 9 Tf 300 20 Td ({number}) Tj ET"]
+        y = 700
+        for line in lines:
+            clean = "".join(c for c in line if 32 <= ord(c) < 127 and c not in "()\\")[:90]
+            ops.append(f"BT /F1 11 Tf 72 {y} Td ({clean}) Tj ET")
+            y -= 14
+        stream = "\n".join(ops).encode("latin-1")
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode('latin-1')}\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objects)} 0 R "
+                       "/Resources << /Font << /F1 3 0 R >> >> >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{k} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _xliff(paragraphs: list[str]) -> bytes:
+    units = "".join(f'<trans-unit id="{k}"><source>{_escaped(p)}<x id="1"/></source><seg-source><mrk mtype="seg" '
+                    f'mid="1">{_escaped(p)}</mrk></seg-source><target>{_escaped(p)}</target></trans-unit>'
+                    for k, p in enumerate(paragraphs))
+    return (f'<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file '
+            f'source-language="en" target-language="de"><body>{units}</body></file></xliff>').encode()
+
+
+def _subtitles(paragraphs: list[str]) -> bytes:
+    cues = [f"{k}\n00:00:{k % 60:02d},000 --> 00:00:{k % 60:02d},900\n<i>{p[:80]}</i>\n{p[80:160]}\n"
+            for k, p in enumerate(paragraphs, 1)]
+    return "\n".join(cues).encode()
+
+
+FORMAT_WRITERS = {"docx": _docx, "odt": _odt, "epub": _epub, "html": _html, "pdf": _pdf, "xliff": _xliff,
+                  "subtitles": _subtitles}
 
 
 def _our_tmx() -> bytes:
@@ -215,8 +334,32 @@ def random_tmx(rng: random.Random) -> bytes:
     return doc.encode("utf-8")
 
 
-def mutate(data: bytes, rng: random.Random, pool: list[bytes], target: str) -> bytes:
-    """One to four random edits of `data`."""
+def mutate_zip_member(data: bytes, rng: random.Random, pool: list[bytes], target: str) -> bytes:
+    """A ZIP container with one of its members mutated and the container written again: what gets past the
+    container's checksums to the XML readers."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            members = {info.filename: z.read(info) for info in z.infolist()[:50]}
+    except Exception:  # not a readable container any more: mutate its bytes instead
+        return mutate(data, rng, pool, "document", zipped=False)
+    if not members:
+        return data
+    name = rng.choice(sorted(members))
+    members[name] = mutate(members[name], rng, pool, "tmx", zipped=False)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for member, content in members.items():
+            z.writestr(member, content)
+    return buffer.getvalue()
+
+
+def mutate(data: bytes, rng: random.Random, pool: list[bytes], target: str, zipped: bool = True) -> bytes:
+    """One to four random edits of `data` (for a ZIP container, often of one of its members instead)."""
+    if zipped and target in ZIP_TARGETS and rng.random() < 0.7:
+        return mutate_zip_member(data, rng, pool, target)
     buf = bytearray(data)
     for _ in range(rng.randint(1, 4)):
         op = rng.randrange(9)
@@ -241,7 +384,7 @@ def mutate(data: bytes, rng: random.Random, pool: list[bytes], target: str) -> b
             start = rng.randrange(max(len(other), 1))
             buf[pos:pos] = other[start:start + rng.randint(1, 400)]
         elif op == 7:  # insert a piece of the format's syntax
-            piece = rng.choice(_XML_PIECES) if target == "tmx" else rng.choice(_TEXT_PIECES).encode("utf-8")
+            piece = rng.choice(_XML_PIECES) if target in XML_TARGETS else rng.choice(_TEXT_PIECES).encode("utf-8")
             buf[pos:pos] = piece
         else:  # re-encode the whole input
             try:
@@ -326,6 +469,7 @@ def fuzz_atheris(target: str, seconds: float, slow: float) -> None:  # pragma: n
     with atheris.instrument_imports(include=["corpus"]):
         import corpus.reading.markdown  # noqa: F401
         import corpus.reading.reader  # noqa: F401
+        import corpus.reading.registry  # noqa: F401 (and through it every format reader)
         import corpus.text.segment  # noqa: F401
         import corpus.formats.tmx  # noqa: F401
     workdir = Path(tempfile.mkdtemp())

@@ -1,6 +1,6 @@
 """Replays every input the fuzzer (tests/fuzz_run.py) ever found crashing or hanging a reader: each must now
 be read or refused with one clean CorpusError line naming the file. Also a short deterministic fuzz run of
-both readers, so the suite itself keeps probing them with fresh inputs."""
+every target (TMX and each document format), so the suite itself keeps probing them with fresh inputs."""
 
 from __future__ import annotations
 
