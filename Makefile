@@ -52,6 +52,7 @@ test-fast: setup
 
 bench: setup
 	$(PY) -m benchmarks.bench
+	$(PY) -m benchmarks.fidelity_fit --report --out output/bench
 
 # The harness on small slices (a minute): what a change to the benchmarks is checked with.
 bench-quick: setup

@@ -173,7 +173,7 @@ def score_items(items: list[Item], base: list[Item], embedder=None) -> pl.DataFr
                 tgt = [b.tgt for b in doc]
                 src[k], tgt[k] = item.src, item.tgt
                 row = scorer.score(src, tgt).row(k, named=True)
-            rows.append({**{k: row.get(k) for k in ("fidelity", "emb", "clause", "dict", "ent", "len", "neg", "mood", "cosine", "margin", "neighbour_cosine", "clause_deficit", "added_clause_deficit", "src_coverage", "tgt_coverage", "length_z")},
+            rows.append({**{k: row.get(k) for k in ("fidelity", "learned", "emb", "clause", "dict", "ent", "len", "neg", "mood", "cosine", "margin", "neighbour_cosine", "clause_deficit", "added_clause_deficit", "src_coverage", "tgt_coverage", "length_z", "numbers", "names")},
                          "pair": item.pair, "pos": item.pos, "kind": item.kind, "label": item.label,
                          "borderline": item.borderline, "flags": row["flags"], "src": item.src, "tgt": item.tgt})
     return pl.DataFrame(rows, infer_schema_length=None)

@@ -121,7 +121,7 @@ def score_tmx(path: Path, output: Path | None) -> tuple[pl.DataFrame, str]:
     source = parse_lang(srclang)[0] if srclang and srclang.lower() != "*all*" else ""
     if source not in langs:
         source = source_language(units)
-    rows, lines = [], []
+    rows, lines, against_source = [], [], []
     ordered = [source] + [lang for lang in langs if lang != source]
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
@@ -129,6 +129,8 @@ def score_tmx(path: Path, output: Path | None) -> tuple[pl.DataFrame, str]:
             scored = unit_scores(pair_units, source_lang=a)
             if scored.is_empty():
                 continue
+            if a == source:
+                against_source.append(scored)
             fid = scored.get_column("fidelity").drop_nulls()
             rows.append({"src_lang": a, "tgt_lang": b, "units": scored.height,
                          "fidelity_mean": fid.mean(), "fidelity_median": fid.median(),
@@ -141,7 +143,9 @@ def score_tmx(path: Path, output: Path | None) -> tuple[pl.DataFrame, str]:
                      f"median {r['fidelity_median']:.3f} min {r['fidelity_min']:.3f}, {r['flagged']} flagged")
         lines.append(f"  {r['signature']}")
     if output is not None:
-        scored_units = score_units(units, source_lang=source)
+        # the pairs against the source were scored above: the same rows, not scored twice
+        scored_units = score_units(units, source_lang=source,
+                                   scored=pl.concat(against_source, how="diagonal_relaxed") if against_source else None)
         write_tmx(scored_units, output, srclang=source, include_single=True)
         lines.append(f"wrote {output} (fidelity of each variant against {source})")
     return table, "\n".join(lines) + "\n"

