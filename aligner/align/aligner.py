@@ -31,12 +31,10 @@ from corpus.text.languages import join_sentences
 from corpus.text.normalize import is_traditional
 from corpus.version import package_version
 
-# The dictionary feature leaves itself out where no dictionary exists (ru-fr, say). On the letter's hand
-# alignment it lifts strict F1 en-de .826 -> .872 and zh-de .703 -> .878; on Bible en-zh .911 -> .912.
+# Every feature at every length: the aligner is the same aligner for a letter and for a book. The dictionary
+# feature leaves itself out where no dictionary exists (ru-fr, say); on the letter's hand alignment it lifts
+# strict F1 en-de .826 -> .872 and zh-de .703 -> .878.
 DEFAULT_FEATURES = ("embedding", "length", "numbers", "members", "dictionary", "overlap")
-# ... but by default only up to this many sentences a side: on the Bible (5,000 x 6,301) it costs 5 s of
-# CPU (tokenising, lexicon lookups) for +.001 strict F1. `features=[..., "dictionary"]` forces it on.
-DICTIONARY_AUTO_LIMIT = 2000
 # Weights of each feature's evidence in the link quality: tuned on Text+Berg dev only. Dictionary (FreeDict
 # fr + Ding de, through English) on de-fr dev, strict F1: off .8876; 0.1, 0.2, 0.3 .8911; 0.5 .8887; 0.8 .8882.
 DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0.5, "names": 0.2, "dictionary": 0.3}
@@ -45,10 +43,6 @@ DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0
 # the development material, Text+Berg dev plus the letter's hand alignment (strict F1, without -> with):
 # dev .891 -> .886, letter en-de .872 -> .945, zh-de .878 -> .950, en-zh .957 -> .957.
 OVERLAP_WEIGHTS = {"overlap": 1.0, "embedding": 0.25, "members": 1.0}
-# Embedding every run of 2..4 sentences costs about 9x the tokens of the single sentences: the first 1,000 x
-# 1,260 sentences of the Bible take 29.6 s cold with it and 8.0 s without (the whole Bible 23 s without). By
-# default only up to this many sentences a side, so that no document takes much longer than the Bible.
-RUN_EMBEDDING_AUTO_LIMIT = 1000
 DEFAULT_NULL_COST = 0.2
 # After the search: a sentence at the edge of a merge whose cosine with the other side stays below
 # min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
@@ -145,11 +139,6 @@ class Aligner:
         self.src_lang, self.tgt_lang = language_code(src_lang), language_code(tgt_lang)
         names = list(DEFAULT_FEATURES if features is None else features)
         self.left_out = {}  # feature name -> why it is not used, for the signature
-        longest = max(len(self.src), len(self.tgt))
-        for name, limit in (("dictionary", DICTIONARY_AUTO_LIMIT), ("overlap", RUN_EMBEDDING_AUTO_LIMIT)):
-            if features is None and longest > limit:
-                names.remove(name)
-                self.left_out[name] = f"off(>{limit})"
         unknown = [f for f in names if f not in available_features()]
         if unknown:
             raise CorpusError(f"unknown feature(s) {', '.join(unknown)}; known: {', '.join(available_features())}")

@@ -457,8 +457,7 @@ class RunEmbedding(Feature):
     `EmbeddingMargin` does. A summed vector weighs a two-word piece ("il faut se hâter") like a whole
     sentence, so that merges with short pieces look worse than they are; the model reading the joined text
     does not. Runs of 2..max_side sentences are embedded once per document side (through the embedder's
-    cache), so it costs about max_side times the embedding of single sentences: the aligner uses it by default
-    only up to RUN_EMBEDDING_AUTO_LIMIT sentences a side."""
+    cache, and built from the sentences' token features when the embedder can: aligner.models.runs)."""
 
     name = "overlap"
     version = "1"
@@ -526,20 +525,26 @@ class RunEmbedding(Feature):
         i = np.arange(band.n + 1)
         j = band.cols()
         valid_j = np.clip(j, 0, band.m)
+        pairs = [(a, b) for a, b in kinds if a and b]
+        max_b = max((b for _, b in pairs), default=1)
+        # A source run's products with the single target sentences around the band, computed once per run
+        # size and shifted for each target size: column c of row i is target row lo[i] - max_b + c of tgt1
+        # (cells whose shift leaves the band lie outside it and become -inf below).
+        near = np.clip(band.lo[:, None] - max_b + np.arange(band.width + max_b + 2)[None, :], 0, band.m + 1)
+        around = {a: band_products(src_runs[a], tgt1, near) for a in {a for a, _ in pairs}}
+        after_s = {b: _masked(band_products(src1[np.clip(i + 1, 0, band.n + 1)], tgt_runs[b], valid_j),
+                              (i < band.n)[:, None]) for b in {b for _, b in pairs}}
         out = {}
-        for a, b in kinds:
-            if a == 0 or b == 0:
-                continue
+        for a, b in pairs:
             src_run, tgt_run = src_runs[a], tgt_runs[b]
             cos = band_products(src_run, tgt_run, valid_j)
             # neighbours: target sentences j-b-1 and j (rows j-b and j+1 of tgt1), source i-a-1 and i
-            before_t = _masked(band_products(src_run, tgt1, np.clip(valid_j - b, 0, band.m + 1)), valid_j - b - 1 >= 0)
-            after_t = _masked(band_products(src_run, tgt1, np.clip(valid_j + 1, 0, band.m + 1)), valid_j < band.m)
+            k = np.arange(band.width)
+            before_t = _masked(around[a][:, k + max_b - b], valid_j - b - 1 >= 0)
+            after_t = _masked(around[a][:, k + max_b + 1], valid_j < band.m)
             before_s = _masked(band_products(src1[np.clip(i - a, 0, band.n + 1)], tgt_run, valid_j),
                                (i - a - 1 >= 0)[:, None])
-            after_s = _masked(band_products(src1[np.clip(i + 1, 0, band.n + 1)], tgt_run, valid_j),
-                              (i < band.n)[:, None])
-            margin = neighbour_margin(cos, before_t, after_t, before_s, after_s, self.neighbour_weight)
+            margin = neighbour_margin(cos, before_t, after_t, before_s, after_s[b], self.neighbour_weight)
             out[a, b] = _neg_inf_outside(band, a, b, margin)
         return out
 

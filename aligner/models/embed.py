@@ -145,7 +145,7 @@ def _document_task(model, task: tuple[int, list[str], str, int, list[int]]) -> t
     """Singles and runs of one chunk of a document (aligner.models.runs.document_chunk), `start` its first
     sentence's number in the document."""
     start, sentences, lang, n_singles, sizes = task
-    model.encode([])  # loads the weights where a fresh process has not yet
+    model.encode([])  # loads the weights in this process if they are not loaded yet (no-op when forked)
     return (start, *document_chunk(model._model, sentences, lang, n_singles, sizes))
 
 
@@ -153,7 +153,7 @@ def _runs_task(model, task: tuple[int, list[str], str, list[tuple[int, int]]]) -
     """Run vectors of one chunk: its sentences (runs start inside the chunk, and may reach past it into the
     sentences it carries along) and the runs, numbered within the chunk."""
     start, sentences, lang, local = task
-    model.encode([])  # loads the weights where a fresh process has not yet
+    model.encode([])  # loads the weights in this process if they are not loaded yet (no-op when forked)
     return start, run_vectors(model._model, sentences, lang, local)
 
 
@@ -167,6 +167,7 @@ def _fork_pool(model, workers: int):
         return _pool
     if mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         return None  # a daemonic process (e.g. a pool worker) may not have children; no fork on Windows
+    model.encode([])  # the weights load here, once, and the workers share them copy-on-write
     try:
         _pool_model = model
         pool = mp.get_context("fork").Pool(workers)
