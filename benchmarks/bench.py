@@ -161,26 +161,34 @@ def _write_lines(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def bible(work: Path, copies: int = 1, n_src: int | None = None) -> Benchmark:
+def bible(work: Path, copies: int = 1, n_src: int | None = None, distinct: bool = False) -> Benchmark:
     """The Bible en-zh, `copies` times concatenated, optionally cut after `n_src` English sentences (and the
-    Chinese sentences the gold links with them)."""
+    Chinese sentences the gold links with them). `distinct`: every line of copy c > 0 ends in " (c)", so no
+    sentence or run of the copies is the same text and nothing is embedded once for several."""
     d = BENCH / "bible-enzh"
     en, zh, gold = _lines(d / "en.txt"), _lines(d / "zh.txt"), read_links(d / "en-zh.gold")
     ev, zv = _lines(d / "en.verse"), _lines(d / "zh.verse")
     links: list[Link] = []
     for c in range(copies):
         links += [Link(tuple(i + c * len(en) for i in l.src), tuple(j + c * len(zh) for j in l.tgt)) for l in gold]
-    en, zh, ev, zv = en * copies, zh * copies, ev * copies, zv * copies
+    if distinct:
+        en = [f"{line} ({c})" if c else line for c in range(copies) for line in en]
+        zh = [f"{line}（{c}）" if c else line for c in range(copies) for line in zh]
+        ev, zv = ev * copies, zv * copies
+    else:
+        en, zh, ev, zv = en * copies, zh * copies, ev * copies, zv * copies
     if n_src is not None and n_src < len(en):
         links = [l for l in links if not l.src or max(l.src) < n_src]
         n_tgt = max(j for l in links for j in l.tgt) + 1
         links = [l for l in links if not l.tgt or max(l.tgt) < n_tgt]
         en, zh, ev, zv = en[:n_src], zh[:n_tgt], ev[:n_src], zv[:n_tgt]
-    tag = f"bible{copies}x{len(en)}"
+    tag = f"bible{copies}x{len(en)}" + ("d" if distinct else "")
     pair = Pair(_write_lines(work / f"{tag}.en", en), _write_lines(work / f"{tag}.zh", zh), links, "en", "zh",
                 len(en), len(zh))
-    name = "Bible en-zh" if copies == 1 and n_src is None else f"Bible en-zh {copies}x" if n_src is None else tag
-    note = "4 copies: identical sentences are embedded once" if copies > 1 else ""
+    name = ("Bible en-zh" if copies == 1 and n_src is None else
+            f"Bible en-zh {copies}x" + (" distinct" if distinct else "") if n_src is None else tag)
+    note = ("" if copies == 1 else f"{copies} copies, every line made distinct: nothing is embedded once for two"
+            if distinct else f"{copies} copies: identical sentences are embedded once")
     return Benchmark(name, [pair], (ev, zv), note)
 
 
@@ -425,6 +433,52 @@ DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 PAGE_BEGIN, PAGE_END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
+def phase_times(src: Path, tgt: Path, src_lang: str, tgt_lang: str, library: Path | None = None) -> dict:
+    """benchmarks/phases.py in a fresh process, on this checkout's library or the one at `library`."""
+    import json
+
+    env = dict(os.environ, PYTHONPATH=str(library)) if library else dict(os.environ)
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("phases.py")), str(src), str(tgt), src_lang,
+                          tgt_lang, "--json"], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def phases_table(baseline_rev: str | None = None) -> str:
+    """Where the time of a cold `corpus align` goes, on the Bible and on Text+Berg test0: this version, and
+    the version at `baseline_rev` (a git worktree of it) when given."""
+    from benchmarks.phases import PHASES
+
+    inputs = [("Bible en-zh", BENCH / "bible-enzh" / "en.txt", BENCH / "bible-enzh" / "zh.txt", "en", "zh"),
+              ("Text+Berg test0", BENCH / "textberg-defr" / "test0.de", BENCH / "textberg-defr" / "test0.fr",
+               "de", "fr")]
+    versions: list[tuple[str, Path | None]] = [("this version", None)]
+    tmp = None
+    if baseline_rev:
+        tmp = Path(tempfile.mkdtemp(prefix="corpus-baseline-"))
+        subprocess.run(["git", "worktree", "add", "--detach", str(tmp / "tree"), baseline_rev],
+                       cwd=Path(__file__).resolve().parents[1], check=True, capture_output=True)
+        versions.insert(0, (f"at {baseline_rev}", tmp / "tree"))
+    rows = []
+    try:
+        for name, src, tgt, sl, tl in inputs:
+            for label, library in versions:
+                r = phase_times(src, tgt, sl, tl, library)
+                sec = r["seconds"]
+                feats = r["signature"].split("|")[2].removeprefix("feat:")
+                rows.append([name, label] + [f"{sec[p]:.1f}" for p in PHASES] + [f"{sum(sec.values()):.1f}", feats])
+    finally:
+        if tmp is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tmp / "tree")],
+                           cwd=Path(__file__).resolve().parents[1], capture_output=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+    head = ["input", "library"] + [f"{p} s" for p in PHASES] + ["total s", "features"]
+    lines = ["*Where the time goes: one cold `corpus align --presegmented` in-process (benchmarks/phases.py), "
+             "embedding inside features and search counted as embedding*", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def write_page_table(page: Path, table: str) -> None:
     """Put the table of a full run between the page's markers (the rest of the page is prose kept by hand)."""
     from corpus.atomic import write_text_atomic
@@ -517,7 +571,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("output/bench"))
     ap.add_argument("--quick", action="store_true", help="small slices only: checks the harness in seconds")
-    ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,dev,mac,letter,4x,dask,scaling")
+    ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,dev,mac,letter,4x,dask,scaling,phases")
+    ap.add_argument("--baseline-rev", default=None, metavar="REV",
+                    help="also time the phases of this git revision of the library (the 'before' of a change)")
     ap.add_argument("--page", type=Path, default=DOCS_PAGE,
                     help="the Markdown page whose table (between its bench markers) a full run rewrites")
     ap.add_argument("--docs", type=int, default=40, help="document pairs for the serial vs Dask row")
@@ -558,6 +614,8 @@ def main(argv: list[str] | None = None) -> int:
                     results += _pair_rows(b, work, systems)
         if "4x" not in skip:
             results += _pair_rows(bible(work, copies=4), work, systems, reference=False)
+            results += _pair_rows(bible(work, copies=4, distinct=True), work, systems & {"ours", "gc"},
+                                  reference=False)
         if "dask" not in skip and "ours" in systems:
             results += _dask_rows(work, args.docs)
         if "scaling" not in skip:
@@ -583,6 +641,8 @@ def main(argv: list[str] | None = None) -> int:
     from corpus.atomic import write_text_atomic
 
     table = markdown_table([row_cells(r) for r in results], title)
+    if "phases" not in skip:
+        table += "\n" + phases_table(args.baseline_rev)
     write_text_atomic(args.out / "bench.md", table)
     if not args.quick and not skip and args.page is not None:
         write_page_table(args.page, table)
