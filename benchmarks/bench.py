@@ -592,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             benches = [bible(work, n_src=150), textberg(range(4, 5))]
             prefixes = [60, 120]
-            skip |= {"letter", "4x", "dask"}
+            skip |= {"letter", "4x", "dask", "phases"}
         else:
             benches = ([] if "bible" in skip else [bible(work)]) + ([] if "textberg" in skip else [textberg()])
             benches += [] if "dev" in skip else [textberg_dev()]
