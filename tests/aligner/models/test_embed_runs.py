@@ -30,6 +30,7 @@ def _check(embedder, sentences, lang, sizes=(2, 3, 4)):
     assert np.abs(fast - direct).max() < 2e-3
 
 
+@pytest.mark.slow  # each data set embedded both ways: 2-3.5 s a set
 @pytest.mark.parametrize("name,lang", [("textberg-defr/dev.de", "de"), ("textberg-defr/dev.fr", "fr"),
                                        ("bible-enzh/en.txt", "en"), ("bible-enzh/zh.txt", "zh")])
 def test_run_vectors_equal_encoding_the_joined_text(embedder, name, lang):

@@ -19,6 +19,8 @@ from support import SEEDS, letter_documents, letter_expectations, letter_gold
 EXPECT = letter_expectations()
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+pytestmark = pytest.mark.slow  # every test reads the one `corpus build` of the seeds: 3-4.5 s
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
