@@ -64,7 +64,7 @@ def test_a_pdf_without_text_layer_is_refused(tmp_path):
 
 
 def test_an_encrypted_pdf_is_refused(article, tmp_path):
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf  # a test dependency: missing means a broken install, not a skip
     writer = pypdf.PdfWriter(clone_from=str(article))
     writer.encrypt(user_password="secret", owner_password="owner")
     locked = tmp_path / "locked.pdf"
