@@ -164,7 +164,7 @@ class FidelityScorer:
                  + [p.short for p in self.parts if p.short in df.columns])
         # Four decimals, like link confidences: a vector embedded in another batch (cold cache against
         # warm) can differ in its last float16 bit, which moved every score in its sixth decimal; rounded,
-        # nearly every score is the same whatever the cache held (tests/test_fidelity_reproducible.py).
+        # nearly every score is the same whatever the cache held (tests/aligner/fidelity/test_fidelity_reproducible.py).
         return df.select(order + [c for c in df.columns if c not in order]).with_columns(
             pl.col(pl.Float64).fill_nan(None).round(4)
         ), x
