@@ -58,7 +58,7 @@ def measure(src_path: str, tgt_path: str, src_lang: str, tgt_lang: str) -> dict:
 
         embedder = embed.Embedder(cache=False)
         embedder.model.encode(["."])  # the model's weights
-    for method in ("encode", "encode_document", "encode_runs"):
+    for method in ("encode", "encode_document", "encode_documents", "encode_runs"):
         if hasattr(embed.Embedder, method):
             clock.wrap(embed.Embedder, method, "embedding")
     for feature in features.FEATURES.values():
