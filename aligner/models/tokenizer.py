@@ -38,7 +38,10 @@ class SentencePieceTokens:
             return [self._unk]
         if self._unk not in pieces:
             return pieces
-        out = []  # one unknown piece per character, as the port has them
-        for piece in self._sp.encode(text, out_type="immutable_proto").pieces:
-            out += [self._unk] * max(1, len(piece.surface)) if piece.id == self._unk else [piece.id]
+        # One unknown piece per character, as the port has them. The pieces as strings come from the same
+        # segmentation; an unknown one is its normalised text (sentencepiece's proto output needs protobuf, and
+        # 0.2.1 dropped immutable_proto, so neither is used).
+        out = []
+        for piece, surface in zip(pieces, self._sp.encode(text, out_type=str)):
+            out += [self._unk] * max(1, len(surface)) if piece == self._unk else [piece]
         return out
