@@ -15,12 +15,13 @@ types with all features in that band (see `aligner.align.search`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
 
 from aligner.align import features as feats
+from aligner.align import linkscore as ls
 from aligner.align import search
 from aligner.align.links import Link
 from aligner.models.embed import DIM, default_embedder, model_name
@@ -43,12 +44,15 @@ DEFAULT_WEIGHTS = {"embedding": 1.0, "length": 0.5, "numbers": 0.4, "members": 0
 # the development material, Text+Berg dev plus the letter's hand alignment (strict F1, without -> with):
 # dev .891 -> .886, letter en-de .872 -> .945, zh-de .878 -> .950, en-zh .957 -> .957.
 OVERLAP_WEIGHTS = {"overlap": 1.0, "embedding": 0.25, "members": 1.0}
-DEFAULT_NULL_COST = 0.2
+DEFAULT_NULL_COST = ls.HAND.null_cost
+# The link scoring by default: "hand" (the constants here) or "fitted" (aligner/align/linkscore.json, fitted on
+# the development sets' gold alignments by benchmarks/linkscore_cv.py; see aligner.align.linkscore).
+DEFAULT_LINKSCORE = "hand"
 # After the search: a sentence at the edge of a merge whose cosine with the other side stays below
 # min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
 # into nulls (dev: no loss at these values; a title against an unrelated sentence is such a link).
 DEFAULT_MIN_MEMBER_COS = 0.0
-DEFAULT_MIN_LINK_COS = 0.2
+DEFAULT_MIN_LINK_COS = ls.HAND.min_link_cos
 # With the overlap feature, an edge sentence of a merge is also detached when the embedding of the joined text
 # without it matches the other side better by more than this (a translator's note explaining a word of the
 # sentence: 0.68 without, 0.51 with). Development material, strict F1 by threshold: dev .886 at 0.07-0.2 (.890
@@ -61,6 +65,17 @@ COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
 # elsewhere inserted: strict F1 .43 with 0.2, .85 with 0.05 (1,484 of the 1,501 as 0-1); Bible itself .912
 # either way.
 COARSE_NULL_COST = 0.05
+
+
+@dataclass
+class Prepared:
+    """What `Aligner.prepare` computes once per document pair: the sentences' SentencePair (vectors, run
+    tables and the features' caches), the search band and, when asked for, every feature's evidence. None
+    throughout when one side is empty."""
+
+    pair: feats.SentencePair | None
+    band: search.Band | None
+    evidence: dict | None = None
 
 
 @dataclass
@@ -126,9 +141,10 @@ class Aligner:
         *,
         features: list[str] | tuple[str, ...] | None = None,
         weights: dict[str, float] | None = None,
-        null_cost: float = DEFAULT_NULL_COST,
+        linkscore: str | ls.LinkScoring = DEFAULT_LINKSCORE,
+        null_cost: float | None = None,
         min_member_cos: float = DEFAULT_MIN_MEMBER_COS,
-        min_link_cos: float = DEFAULT_MIN_LINK_COS,
+        min_link_cos: float | None = None,
         max_side: int = 5,
         max_total: int = 6,
         widen: int = 8,
@@ -147,10 +163,16 @@ class Aligner:
         requested = [_make_feature(n, self.src_lang, self.tgt_lang, lambda: self.embedder) for n in names]
         self.features = [f for f in requested if f.available]
         self.left_out.update({f.name: "none" for f in requested if not f.available})
-        with_overlap = OVERLAP_WEIGHTS if any(f.name == "overlap" for f in self.features) else {}
+        self.linkscore = ls.load(linkscore)
+        if null_cost is not None:  # an explicit constant null cost replaces the scoring's (and its calibration)
+            self.linkscore = replace(self.linkscore, null_cost=null_cost, quality=0.0, spread=0.0)
+        # the scoring's weights were chosen with the overlap feature on; without it the hand weights hold
+        with_overlap = {**OVERLAP_WEIGHTS, **self.linkscore.weights} if any(
+            f.name == "overlap" for f in self.features) else {}
         self.weights = {**DEFAULT_WEIGHTS, **with_overlap, **(weights or {})}
-        self.null_cost = null_cost
-        self.min_member_cos, self.min_link_cos = min_member_cos, min_link_cos
+        self.null_cost = self.linkscore.null_cost
+        self.min_member_cos = min_member_cos
+        self.min_link_cos = self.linkscore.min_link_cos if min_link_cos is None else min_link_cos
         self.kinds = search.link_types(max_side, max_total)
         self.max_side, self.widen = max_side, widen
         self._embedder = embedder
@@ -168,14 +190,20 @@ class Aligner:
         feat = "+".join([f.signature() for f in self.features] + [f"{k}:{v}" for k, v in self.left_out.items()])
         return (
             f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
-            f"null:{self.null_cost:.2f}|version:{package_version()}"
+            f"null:{self.null_cost:.2f}{'+cal' if self.linkscore.calibrated else ''}|"
+            f"score:{self.linkscore.name}|version:{package_version()}"
         )
 
     def align(self) -> Alignment:
+        return self.decode(self.prepare())
+
+    def prepare(self, keep_evidence: bool = False) -> "Prepared":
+        """The part of an alignment that no scoring parameter changes: the sentence (and run) embeddings and
+        the search band; with `keep_evidence`, every feature's evidence too, so that `decode` can be run many
+        times with other scorings at the cost of the search alone (benchmarks/linkscore_cv.py)."""
         n, m = len(self.src), len(self.tgt)
         if n == 0 or m == 0:
-            links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
-            return self._result(links, [math.nan] * len(links))
+            return Prepared(None, None, None)
         overlap = next((f for f in self.features if f.name == "overlap"), None)
         if overlap is not None and hasattr(self.embedder, "encode_documents"):
             # sentences and runs in one pass over each side: the runs come from the sentences' token features
@@ -191,7 +219,24 @@ class Aligner:
             vecs = self._embed(self.src + self.tgt)
             pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
         band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
-        scores, quality = self._link_scores(pair, band, self.kinds)
+        evidence = self._feature_scores(pair, band, self.kinds) if keep_evidence else None
+        return Prepared(pair, band, evidence)
+
+    def decode(self, prepared: "Prepared") -> Alignment:
+        """The search and the checks after it, under this aligner's link scoring, over what `prepare` gave."""
+        pair, band = prepared.pair, prepared.band
+        if pair is None:
+            n, m = len(self.src), len(self.tgt)
+            links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
+            return self._result(links, [math.nan] * len(links))
+        if prepared.evidence is None:
+            # one feature's evidence at a time, so that only one set of band arrays is alive besides the sum
+            quality = self._quality(band, self.kinds, ((f.name, f.scores(pair, band, self.kinds))
+                                                       for f in self.features))
+        else:
+            quality = self._quality(band, self.kinds, prepared.evidence)
+        null_cost = self.document_null_cost(pair, band)
+        scores = _with_nulls(band, self.kinds, quality, null_cost)
         if self.progress:
             self.progress("search", 0, 1)
         path = search.best_path(band, scores)
@@ -208,13 +253,24 @@ class Aligner:
         for a, b, i, j in path:
             k = j - band.lo[i]
             if a and b:
-                conf = _sigmoid((quality[a, b][i, k] + self.null_cost) * 8)
+                conf = _sigmoid((quality[a, b][i, k] + null_cost) * 8)
                 sims.append(float(cosine[a, b][i, k]))
             else:
-                conf = self._null_confidence(quality, band, a, i, j)
+                conf = self._null_confidence(quality, band, a, i, j, null_cost)
                 sims.append(math.nan)
             links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(conf), 4)))
         return self._result(links, sims)
+
+    def document_null_cost(self, pair: feats.SentencePair, band: search.Band) -> float:
+        """The cost of leaving one sentence unaligned in this document: the scoring's null cost, moved by how
+        the document's confident links look against the references the scoring was fitted with
+        (`linkscore.calibrate`); the hand scoring has no calibration and keeps its constant."""
+        if not self.linkscore.calibrated:
+            return self.null_cost
+        lengths = [np.array([feats.text_length(t) for t in texts], np.float64) for texts in (pair.src, pair.tgt)]
+        profile = ls.document_profile(pair.src_vecs, pair.tgt_vecs, *lengths, band,
+                                      pair.cache.get("cosine", {}).get((1, 1)))
+        return self.linkscore.null_cost_for(profile)
 
     def _embed(self, texts: list[str], chunk: int = 2048) -> np.ndarray:
         if self.progress is None or len(texts) <= chunk:
@@ -229,23 +285,19 @@ class Aligner:
     def _result(self, links, sims) -> Alignment:
         return Alignment(links, self.signature, self.src, self.tgt, self.src_lang, self.tgt_lang, sims)
 
-    def _link_scores(self, pair, band, kinds):
-        # one feature's evidence at a time, so that only one set of band arrays is alive besides the sum
-        return self._combine(band, kinds, ((f.name, f.scores(pair, band, kinds)) for f in self.features))
-
     def _feature_scores(self, pair, band, kinds) -> dict[str, dict]:
         """All features' evidence kept apart (for tuning: combine them many times with other weights)."""
         return {f.name: f.scores(pair, band, kinds) for f in self.features}
 
-    def _combine(self, band, kinds, evidence):
-        """Link scores from the features' evidence ({name: {kind: array}} or (name, {kind: array}) pairs):
-        the weighted sum; a null link costs `null_cost`."""
+    def _quality(self, band, kinds, evidence) -> dict:
+        """Link qualities from the features' evidence ({name: {kind: array}} or (name, {kind: array}) pairs):
+        the weighted sum."""
         quality = {k: np.zeros((band.n + 1, band.width), np.float32) for k in kinds if k[0] and k[1]}
         for name, by_kind in evidence.items() if isinstance(evidence, dict) else evidence:
             weight = self.weights.get(name, 1.0)
             for kind, values in by_kind.items():
                 quality[kind] += weight * values
-        return _with_nulls(band, kinds, quality, self.null_cost), quality
+        return quality
 
     def _score_blocks(self, src_blocks, tgt_blocks, band):
         """Scores of the coarse levels: the embedding margin of blocks of sentences, no other feature."""
@@ -253,7 +305,7 @@ class Aligner:
         margin = feats.EmbeddingMargin().scores(pair, band, COARSE_KINDS)
         return _with_nulls(band, COARSE_KINDS, margin, COARSE_NULL_COST)
 
-    def _null_confidence(self, quality, band, a, i, j) -> float:
+    def _null_confidence(self, quality, band, a, i, j, null_cost: float) -> float:
         """How sure a 1-0 / 0-1 is: how far the sentence's best 1-1 quality in the band stays below the
         threshold."""
         q11 = quality[1, 1]
@@ -264,7 +316,7 @@ class Aligner:
             best = np.max(q11[rows, j - band.lo[rows]], initial=-np.inf)
         if not np.isfinite(best):
             return 1.0
-        return _sigmoid((-self.null_cost - best) * 8)
+        return _sigmoid((-null_cost - best) * 8)
 
 
 def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos: float):

@@ -1,0 +1,342 @@
+"""Fit the aligner's link scoring on the development sets' gold alignments, validated leave-one-set-out.
+
+    python -m benchmarks.linkscore_cv                 # the table: today, bertalign_ref, the shipped scoring
+    python -m benchmarks.linkscore_cv --fit           # ... plus the leave-one-set-out fits of each candidate
+    python -m benchmarks.linkscore_cv --fit --write   # ... and write aligner/align/linkscore.json
+
+Development sets (nothing else is read): MAC-Dev (zh-en literary chapters, benchmarks/data/mac-dev, skipped
+when absent), Text+Berg dev (de-fr), the letter's hand alignment (en-de, en-zh, zh-de: tests/data/letter) and
+the Bible en-zh (scored plain and verse-merged, Bertalign's evaluation). For the validation they form four
+groups, MAC-Dev, Text+Berg dev, the letter (its three pairs share their texts) and the Bible (one document,
+two ways of scoring it): each candidate scoring is fitted on three groups and scored on the fourth, for each
+group in turn; the rows of a group left out carry the figures of the fit that did not see it.
+
+Every document is aligned once: `Aligner.prepare(keep_evidence=True)` (embeddings, band, every feature's
+evidence) is kept on disk under output/linkscore_cv/ by a hash of the texts and of the feature code, and a
+scoring costs only `Aligner.decode` (the search and the checks after it). A fit is a coordinate search over a
+small grid of each parameter (the objective: the mean over the training groups of each group's mean strict
+F1), with every decode remembered, so the folds share their work.
+
+Candidates: `constant` fits null cost, minimum link cosine and the weights of members and length; `calibrated`
+fits the same plus the per-document calibration of the null cost (aligner.align.linkscore). The shipped file
+is the fit on all groups of the candidate chosen; `--write` writes it only when the candidate's
+leave-one-set-out figures are >= today and >= bertalign_ref on every row, and says which row fails otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import pickle
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from aligner.align import linkscore as ls
+from aligner.align.links import Link
+from aligner.eval.alignment import evaluate, merge_within
+
+WORK = Path("output") / "linkscore_cv"
+CACHE_VERSION = "1"
+PACKAGE = Path(__file__).resolve().parents[1] / "aligner"
+
+# the grid of each fitted parameter (a coordinate search moves one parameter at a time over its values)
+GRID = {
+    "null_cost": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6),
+    "min_link_cos": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25),
+    "members": (0.5, 0.75, 1.0, 1.25, 1.5),
+    "length": (0.25, 0.5, 0.75, 1.0),
+    "quality": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0),
+    "spread": (0.0, 0.25, 0.5, 1.0, 2.0),
+}
+CANDIDATES = {
+    "constant": ("null_cost", "min_link_cos", "members", "length"),
+    "calibrated": ("null_cost", "min_link_cos", "members", "length", "quality", "spread"),
+}
+FITTED_NAME = "linkscore-1"
+
+
+# ---------------------------------------------------------------- the development sets
+
+
+@dataclass
+class Doc:
+    src: list[str]
+    tgt: list[str]
+    src_lang: str
+    tgt_lang: str
+    gold: list[Link]
+
+
+@dataclass
+class DevSet:
+    """One group of the validation; `rows` are the figures it gives: (row name, merge by verse?)."""
+
+    name: str
+    docs: list[Doc]
+    rows: list[tuple[str, int | None, bool]] = field(default_factory=list)  # (row, doc index or None=all, merged)
+    verses: tuple[list[str], list[str]] | None = None
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _docs(bench) -> list[Doc]:
+    return [Doc(_lines(p.src), _lines(p.tgt), p.src_lang, p.tgt_lang, p.gold) for p in bench.pairs]
+
+
+def dev_sets(work: Path, skip: set[str] = frozenset()) -> tuple[list[DevSet], list[str]]:
+    """The development groups present, and a line for each one left out."""
+    from benchmarks import bench
+
+    sets, notes = [], []
+    if "mac" not in skip:
+        mac = bench.mac_dev()
+        if isinstance(mac, str):
+            notes.append(mac)
+        else:
+            sets.append(DevSet("MAC-Dev", _docs(mac), [("MAC-Dev zh-en", None, False)]))
+    if "dev" not in skip:
+        sets.append(DevSet("Text+Berg dev", _docs(bench.textberg_dev()), [("Text+Berg de-fr dev", None, False)]))
+    if "letter" not in skip:
+        docs, rows = [], []
+        for l1, l2 in (("en", "de"), ("en", "zh"), ("zh", "de")):
+            b = bench.letter(work, l1, l2)
+            if isinstance(b, str):
+                notes.append(f"letter {l1}-{l2}: {b}")
+                continue
+            rows.append((f"letter {l1}-{l2}", len(docs), False))
+            docs += _docs(b)
+        if docs:
+            sets.append(DevSet("letter", docs, rows))
+    if "bible" not in skip:
+        b = bench.bible(work)
+        sets.append(DevSet("Bible", _docs(b), [("Bible en-zh", None, False), ("Bible en-zh verse-merged", None, True)],
+                           b.verses))
+    return sets, notes
+
+
+# ---------------------------------------------------------------- prepare once, decode many times
+
+
+def _code_hash() -> str:
+    """What the kept preparations depend on: the feature, search and embedding code."""
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for rel in ("align/features.py", "align/search.py", "models/embed.py", "models/runs.py", "models/dictionary.py"):
+        h.update((PACKAGE / rel).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _aligner(doc: Doc, scoring: ls.LinkScoring | str, embedder):
+    from aligner.align.aligner import Aligner
+
+    return Aligner(doc.src, doc.tgt, doc.src_lang, doc.tgt_lang, linkscore=scoring, embedder=embedder)
+
+
+def prepared(doc: Doc, embedder, work: Path = WORK):
+    """Aligner.prepare(keep_evidence=True) of one document, from disk when it was computed before."""
+    key = hashlib.sha256("\x00".join([_code_hash(), doc.src_lang, doc.tgt_lang, *doc.src, "\x01", *doc.tgt])
+                         .encode()).hexdigest()[:24]
+    path = work / "cache" / f"{key}.pkl"
+    if path.is_file():
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    prep = _aligner(doc, "hand", embedder).prepare(keep_evidence=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(prep, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return prep
+
+
+def scoring_of(params: dict, name: str = FITTED_NAME) -> ls.LinkScoring:
+    weights = {k: params[k] for k in ("members", "length") if k in params}
+    return replace(ls.HAND, name=name, weights=weights,
+                   **{k: params[k] for k in ("null_cost", "min_link_cos", "quality", "spread") if k in params})
+
+
+def hand_params() -> dict:
+    from aligner.align.aligner import DEFAULT_WEIGHTS, OVERLAP_WEIGHTS
+
+    w = {**DEFAULT_WEIGHTS, **OVERLAP_WEIGHTS}
+    return {"null_cost": ls.HAND.null_cost, "min_link_cos": ls.HAND.min_link_cos, "members": w["members"],
+            "length": w["length"], "quality": 0.0, "spread": 0.0}
+
+
+@dataclass
+class RowResult:
+    f1: float
+    lax: float
+    empty: int  # predicted links with an empty side
+    gold_empty: int
+    links: int
+
+
+def score_rows(dev: DevSet, preds: list[list[Link]]) -> dict[str, RowResult]:
+    out = {}
+    for row, index, merged in dev.rows:
+        docs = range(len(dev.docs)) if index is None else [index]
+        golds = [dev.docs[k].gold for k in docs]
+        ps = [preds[k] for k in docs]
+        if merged:
+            ps = [merge_within(p, *dev.verses) for p in ps]
+        s = evaluate(golds, ps, merged=merged)
+        out[row] = RowResult(s.f1_strict, s.f1_lax, sum(l.is_null for p in ps for l in p),
+                             sum(l.is_null for g in golds for l in g), sum(len(p) for p in ps))
+    return out
+
+
+class Evaluator:
+    """Decodes of the development sets under a scoring, remembered by the scoring's parameters."""
+
+    def __init__(self, sets: list[DevSet], embedder, log=print):
+        self.sets, self.embedder, self.log = sets, embedder, log
+        t0 = time.perf_counter()
+        self.prepared = {d.name: [prepared(doc, embedder) for doc in d.docs] for d in sets}
+        self.log(f"prepared {sum(len(d.docs) for d in sets)} documents in {time.perf_counter() - t0:.0f} s")
+        self.memo: dict[tuple, dict[str, RowResult]] = {}
+
+    def rows(self, dev: DevSet, params: dict) -> dict[str, RowResult]:
+        key = (dev.name, tuple(sorted(params.items())))
+        if key not in self.memo:
+            scoring = scoring_of(params)
+            preds = [_aligner(doc, scoring, self.embedder).decode(prep).links
+                     for doc, prep in zip(dev.docs, self.prepared[dev.name])]
+            self.memo[key] = score_rows(dev, preds)
+        return self.memo[key]
+
+    def objective(self, groups: list[DevSet], params: dict) -> float:
+        """Mean over the groups of each group's mean strict F1."""
+        per = [sum(r.f1 for r in self.rows(g, params).values()) / len(g.rows) for g in groups]
+        return sum(per) / len(per)
+
+    def fit(self, groups: list[DevSet], names: tuple[str, ...], start: dict, rounds: int = 3) -> dict:
+        """Coordinate search from `start` over GRID[name] for each fitted name, until a round changes nothing
+        (ties keep the current value, so the search never moves without a gain)."""
+        best = dict(start)
+        best_value = self.objective(groups, best)
+        for _ in range(rounds):
+            moved = False
+            for name in names:
+                for value in GRID[name]:
+                    trial = {**best, name: value}
+                    v = self.objective(groups, trial)
+                    if v > best_value + 1e-9:
+                        best, best_value, moved = trial, v, True
+            if not moved:
+                break
+        return best
+
+
+def bertalign_rows(dev: DevSet, embedder) -> dict[str, RowResult]:
+    from aligner.align.bertalign_ref import BertalignReference
+
+    preds = [BertalignReference(d.src, d.tgt, d.src_lang, d.tgt_lang, embedder=embedder).align() for d in dev.docs]
+    return score_rows(dev, preds)
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _fmt_params(p: dict) -> str:
+    return " ".join(f"{k}={p[k]:g}" for k in ("null_cost", "min_link_cos", "members", "length", "quality",
+                                               "spread") if k in p)
+
+
+def run(args) -> tuple[list[list[str]], dict, list[str]]:
+    from aligner.models.embed import Embedder
+
+    skip = set(filter(None, args.skip.split(",")))
+    work = Path(tempfile.mkdtemp(prefix="linkscore-cv-"))
+    sets, notes = dev_sets(work, skip)
+    embedder = Embedder()
+    ev = Evaluator(sets, embedder, log=lambda s: print(s, file=sys.stderr))
+    hand = hand_params()
+    columns: dict[str, dict[str, RowResult]] = {"today (hand)": {}, "bertalign_ref": {}}
+    for d in sets:
+        columns["today (hand)"].update(ev.rows(d, hand))
+        columns["bertalign_ref"].update(bertalign_rows(d, embedder))
+    shipped = ls.load("fitted") if ls.FITTED_FILE.is_file() else None
+    if shipped is not None:
+        params = {"null_cost": shipped.null_cost, "min_link_cos": shipped.min_link_cos, **hand,
+                  **{k: v for k, v in shipped.weights.items()}, "quality": shipped.quality, "spread": shipped.spread}
+        params["null_cost"], params["min_link_cos"] = shipped.null_cost, shipped.min_link_cos
+        columns[f"shipped ({shipped.name})"] = {}
+        for d in sets:
+            columns[f"shipped ({shipped.name})"].update(ev.rows(d, params))
+    fits: dict[str, dict] = {}
+    verdicts: list[str] = []
+    if args.fit:
+        candidates = CANDIDATES if args.candidate == "all" else {args.candidate: CANDIDATES[args.candidate]}
+        for cand, names in candidates.items():
+            col = f"LOSO {cand}"
+            columns[col] = {}
+            for held in sets:
+                train = [d for d in sets if d is not held]
+                params = ev.fit(train, names, hand)
+                print(f"{cand}, without {held.name}: {_fmt_params(params)}", file=sys.stderr)
+                columns[col].update(ev.rows(held, params))
+            full = ev.fit(sets, names, hand)
+            fits[cand] = full
+            columns[f"all-sets fit {cand}"] = {}
+            for d in sets:
+                columns[f"all-sets fit {cand}"].update(ev.rows(d, full))
+            fails = [row for row, r in columns[col].items()
+                     if r.f1 < columns["today (hand)"][row].f1 - 1e-9 or r.f1 < columns["bertalign_ref"][row].f1 - 1e-9]
+            verdicts.append(f"{cand}: all-sets fit {_fmt_params(full)}; LOSO "
+                            + ("passes on every row" if not fails else "fails on " + ", ".join(fails)))
+    rows = []
+    for d in sets:
+        for row, _, _ in d.rows:
+            cells = [row]
+            gold_empty = columns["today (hand)"][row].gold_empty
+            for col, by_row in columns.items():
+                r = by_row[row]
+                cells.append(f"{r.f1:.3f} ({r.empty})")
+            cells.append(str(gold_empty))
+            rows.append(cells)
+    head = ["set"] + list(columns) + ["gold empty"]
+    return [head] + rows, fits, notes + verdicts
+
+
+def markdown(table: list[list[str]], title: str) -> str:
+    head, rows = table[0], table[1:]
+    lines = [f"*{title}*", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_fitted(params: dict, candidate: str, groups: list[str], path: Path = ls.FITTED_FILE) -> None:
+    from corpus.atomic import write_text_atomic
+
+    extra = {"fitted_on": groups, "candidate": candidate,
+             "refit": "python -m benchmarks.linkscore_cv --fit --write",
+             "objective": "mean over groups of mean strict F1; coordinate search over benchmarks.linkscore_cv.GRID"}
+    write_text_atomic(path, scoring_of(params).to_json(extra))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.linkscore_cv", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--fit", action="store_true", help="fit each candidate leave-one-set-out and on all sets")
+    ap.add_argument("--write", action="store_true", help="with --fit: write aligner/align/linkscore.json")
+    ap.add_argument("--candidate", default="all", choices=["all", *CANDIDATES])
+    ap.add_argument("--skip", default="", help="comma-separated groups to leave out: mac,dev,letter,bible")
+    ap.add_argument("--out", type=Path, default=WORK)
+    args = ap.parse_args(argv)
+    table, fits, notes = run(args)
+    title = "Link scoring, strict F1 (predicted links with an empty side); LOSO: fitted without that row's group"
+    text = markdown(table, title) + "".join(f"\n- {n}" for n in notes) + "\n"
+    print(text)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "linkscore_cv.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
