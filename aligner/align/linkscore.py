@@ -4,15 +4,16 @@ A scoring is a handful of numbers: the cost of leaving a sentence unaligned (`nu
 which a link found by the search is split into nulls (`min_link_cos`), the weights of the features' evidence
 that differ from the aligner's defaults, and a per-document calibration of the null cost:
 
-    null cost of a document = null_cost + quality * (quality_ref - its confident cosine)
-                                        + spread * (its length spread - spread_ref)
+    null cost of a document = null_cost + quality * max(0, quality_ref - its confident cosine)
+                                        + spread * max(0, its length spread - spread_ref)
 
 clipped to [min_null, max_null]. "Confident links" are the document's mutual-best 1-1 pairs (each sentence
 the other's most similar one in the search band); their median cosine says how literal the translation is
 and the spread of their log length ratios how freely it is rephrased. A loose literary translation (low
 cosine, wide spread) then pays more for a null, so that the short sentences it adds ("'Ow!' he hollered.")
 are attached to a neighbouring link as a human aligner attaches them; a close translation with a genuine
-insertion (the letter's translator's note) keeps a low null cost, and the insertion stays out.
+insertion (the letter's translator's note) keeps the base null cost (the terms are hinges: a document more
+literal than the references is not pushed the other way), and the insertion stays out.
 
 `hand` is the scoring chosen by hand on Text+Berg dev and the letter (no calibration). `fitted` reads
 `linkscore.json` beside this module, written by `python -m benchmarks.linkscore_cv --fit --write`, which fits
@@ -66,8 +67,8 @@ class LinkScoring:
         """The null cost of one document (the constant where uncalibrated or nothing is confident)."""
         if not self.calibrated or profile is None or profile.confident < 3:
             return self.null_cost
-        cost = (self.null_cost + self.quality * (self.quality_ref - profile.cosine)
-                + self.spread * (profile.spread - self.spread_ref))
+        cost = (self.null_cost + self.quality * max(0.0, self.quality_ref - profile.cosine)
+                + self.spread * max(0.0, profile.spread - self.spread_ref))
         return float(min(max(cost, self.min_null), self.max_null))
 
     def to_json(self, extra: dict | None = None) -> str:
