@@ -48,20 +48,23 @@ PACKAGE = Path(__file__).resolve().parents[1] / "aligner"
 GRID = {
     "null_cost": (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6),
     "min_link_cos": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25),
+    "min_member_cos": (0.0, 0.05, 0.1, 0.15, 0.2),
+    "min_joined_gain": (0.05, 0.07, 0.1, 0.15, 0.2),
     "members": (0.5, 0.75, 1.0, 1.25, 1.5),
     "length": (0.25, 0.5, 0.75, 1.0),
     "quality": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0),
     "spread": (0.0, 0.25, 0.5, 1.0, 2.0),
+    "short": (0.0, 0.25, 0.5, 0.75, 1.0),
     "quality_ref": (0.5, 0.55, 0.6, 0.65),
     "spread_ref": (0.25, 0.3, 0.35, 0.4),
 }
 CANDIDATES = {
-    "constant": ("null_cost", "min_link_cos", "members", "length"),
-    "calibrated": ("null_cost", "min_link_cos", "members", "length", "quality", "quality_ref", "spread",
-                   "spread_ref"),
+    "constant": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length"),
+    "calibrated": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length",
+                   "short", "quality", "quality_ref", "spread", "spread_ref"),
 }
 FITTED_NAME = "linkscore-1"
-SCALARS = ("null_cost", "min_link_cos", "quality", "quality_ref", "spread", "spread_ref")
+SCALARS = ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "short", "quality", "quality_ref", "spread", "spread_ref")
 
 
 # ---------------------------------------------------------------- the development sets
@@ -169,9 +172,7 @@ def hand_params() -> dict:
     from aligner.align.aligner import DEFAULT_WEIGHTS, OVERLAP_WEIGHTS
 
     w = {**DEFAULT_WEIGHTS, **OVERLAP_WEIGHTS}
-    return {"null_cost": ls.HAND.null_cost, "min_link_cos": ls.HAND.min_link_cos, "members": w["members"],
-            "length": w["length"], "quality": 0.0, "spread": 0.0, "quality_ref": ls.HAND.quality_ref,
-            "spread_ref": ls.HAND.spread_ref}
+    return {**{k: getattr(ls.HAND, k) for k in SCALARS}, "members": w["members"], "length": w["length"]}
 
 
 @dataclass
@@ -221,19 +222,22 @@ class Evaluator:
         per = [sum(r.f1 for r in self.rows(g, params).values()) / len(g.rows) for g in groups]
         return sum(per) / len(per)
 
-    def fit(self, groups: list[DevSet], names: tuple[str, ...], start: dict, rounds: int = 3) -> dict:
-        """Coordinate search from `start` over GRID[name] for each fitted name, until a round changes nothing
-        (ties keep the current value, so the search never moves without a gain)."""
+    def fit(self, groups: list[DevSet], names: tuple[str, ...], start: dict, rounds: int = 4) -> dict:
+        """Coordinate search from `start` (today's values) over GRID[name] for each fitted name, until a round
+        changes nothing. Each step takes the best value of one parameter with the others fixed; among equal
+        objectives the value nearest `start`'s wins (what the data cannot tell apart stays as it was)."""
         best = dict(start)
-        best_value = self.objective(groups, best)
         for _ in range(rounds):
             moved = False
             for name in names:
-                for value in GRID[name]:
-                    trial = {**best, name: value}
-                    v = self.objective(groups, trial)
-                    if v > best_value + 1e-9:
-                        best, best_value, moved = trial, v, True
+                values = sorted(set(GRID[name]) | {best[name]})
+                scored = [(self.objective(groups, {**best, name: v}), -abs(v - start[name]), v) for v in values]
+                top = max(o for o, _, _ in scored)
+                value = max((d, v) for o, d, v in scored if o >= top - 1e-9)[1]
+                if value != best[name]:
+                    current = self.objective(groups, best)
+                    if top > current + 1e-9 or abs(value - start[name]) < abs(best[name] - start[name]):
+                        best[name], moved = value, True
             if not moved:
                 break
         return best
@@ -250,8 +254,7 @@ def bertalign_rows(dev: DevSet, embedder) -> dict[str, RowResult]:
 
 
 def _fmt_params(p: dict) -> str:
-    return " ".join(f"{k}={p[k]:g}" for k in ("null_cost", "min_link_cos", "members", "length", *SCALARS[2:])
-                    if k in p)
+    return " ".join(f"{k}={p[k]:g}" for k in ("members", "length", *SCALARS) if k in p)
 
 
 def run(fit: bool = True, write: bool = False, candidate: str = "all", skip: set[str] = frozenset(),
@@ -329,11 +332,11 @@ def acceptance_failures(loso: dict, today: dict, reference: dict) -> list[str]:
     out = []
     for row, r in loso.items():
         if r.f1 < today[row].f1 - 1e-9:
-            out.append(f"{row} {r.f1:.4f} < today {today[row].f1:.4f}")
+            out.append(f"{row} {r.f1:.5f} < today {today[row].f1:.5f}")
         if r.f1 < reference[row].f1 - 1e-9:
-            out.append(f"{row} {r.f1:.4f} < bertalign_ref {reference[row].f1:.4f}")
+            out.append(f"{row} {r.f1:.5f} < bertalign_ref {reference[row].f1:.5f}")
         if row in LETTER_BARS and r.f1 < LETTER_BARS[row]:
-            out.append(f"{row} {r.f1:.4f} < {LETTER_BARS[row]}")
+            out.append(f"{row} {r.f1:.5f} < {LETTER_BARS[row]}")
         if row.startswith("MAC-Dev") and r.empty > MAC_EMPTY_FACTOR * r.gold_empty:
             out.append(f"{row} {r.empty} empty-side links > {MAC_EMPTY_FACTOR} x gold's {r.gold_empty}")
     return out

@@ -51,13 +51,13 @@ DEFAULT_LINKSCORE = "hand"
 # After the search: a sentence at the edge of a merge whose cosine with the other side stays below
 # min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
 # into nulls (dev: no loss at these values; a title against an unrelated sentence is such a link).
-DEFAULT_MIN_MEMBER_COS = 0.0
+DEFAULT_MIN_MEMBER_COS = ls.HAND.min_member_cos
 DEFAULT_MIN_LINK_COS = ls.HAND.min_link_cos
 # With the overlap feature, an edge sentence of a merge is also detached when the embedding of the joined text
 # without it matches the other side better by more than this (a translator's note explaining a word of the
 # sentence: 0.68 without, 0.51 with). Development material, strict F1 by threshold: dev .886 at 0.07-0.2 (.890
 # at 0.05, .886 at 0.02), letter en-de .945 -> .966 at 0.035-0.15; 0.1 lies inside that plateau.
-DEFAULT_MIN_JOINED_GAIN = 0.1
+DEFAULT_MIN_JOINED_GAIN = ls.HAND.min_joined_gain
 COARSE_KINDS = [(0, 1), (1, 0), (1, 1), (1, 2), (2, 1)]
 # Sums of many sentences look alike across unrelated passages of one genre, so on coarse levels a wrong pair
 # of blocks scores about 0, not below: a null block must cost next to nothing there, or the coarse path
@@ -143,7 +143,7 @@ class Aligner:
         weights: dict[str, float] | None = None,
         linkscore: str | ls.LinkScoring = DEFAULT_LINKSCORE,
         null_cost: float | None = None,
-        min_member_cos: float = DEFAULT_MIN_MEMBER_COS,
+        min_member_cos: float | None = None,
         min_link_cos: float | None = None,
         max_side: int = 5,
         max_total: int = 6,
@@ -165,13 +165,14 @@ class Aligner:
         self.left_out.update({f.name: "none" for f in requested if not f.available})
         self.linkscore = ls.load(linkscore)
         if null_cost is not None:  # an explicit constant null cost replaces the scoring's (and its calibration)
-            self.linkscore = replace(self.linkscore, null_cost=null_cost, quality=0.0, spread=0.0)
+            self.linkscore = replace(self.linkscore, null_cost=null_cost, quality=0.0, spread=0.0, short=0.0)
         # the scoring's weights were chosen with the overlap feature on; without it the hand weights hold
         with_overlap = {**OVERLAP_WEIGHTS, **self.linkscore.weights} if any(
             f.name == "overlap" for f in self.features) else {}
         self.weights = {**DEFAULT_WEIGHTS, **with_overlap, **(weights or {})}
         self.null_cost = self.linkscore.null_cost
-        self.min_member_cos = min_member_cos
+        self.min_member_cos = self.linkscore.min_member_cos if min_member_cos is None else min_member_cos
+        self.min_joined_gain = self.linkscore.min_joined_gain
         self.min_link_cos = self.linkscore.min_link_cos if min_link_cos is None else min_link_cos
         self.kinds = search.link_types(max_side, max_total)
         self.max_side, self.widen = max_side, widen
@@ -190,7 +191,8 @@ class Aligner:
         feat = "+".join([f.signature() for f in self.features] + [f"{k}:{v}" for k, v in self.left_out.items()])
         return (
             f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
-            f"null:{self.null_cost:.2f}{'+cal' if self.linkscore.calibrated else ''}|"
+            f"null:{self.null_cost:.2f}{'+cal' if self.linkscore.calibrated else ''}"
+            f"{'+len' if self.linkscore.short else ''}|"
             f"score:{self.linkscore.name}|version:{package_version()}"
         )
 
@@ -235,8 +237,8 @@ class Aligner:
                                                        for f in self.features))
         else:
             quality = self._quality(band, self.kinds, prepared.evidence)
-        null_cost = self.document_null_cost(pair, band)
-        scores = _with_nulls(band, self.kinds, quality, null_cost)
+        null_cost, src_null, tgt_null = self.null_costs(pair, band)
+        scores = _with_nulls(band, self.kinds, quality, src_null, tgt_null)
         if self.progress:
             self.progress("search", 0, 1)
         path = search.best_path(band, scores)
@@ -247,7 +249,7 @@ class Aligner:
             embedded = [{z: t for z, t in side.items() if 2 <= z <= overlap.max_embedded}
                         for side in pair.cache.get("runs", ({}, {}))]
             path = detach_foreign_edges(path, self.src, self.tgt, self.src_lang, self.tgt_lang, self.embedder,
-                                        DEFAULT_MIN_JOINED_GAIN, known=(embedded, (pair.src_vecs, pair.tgt_vecs)))
+                                        self.min_joined_gain, known=(embedded, (pair.src_vecs, pair.tgt_vecs)))
         cosine = pair.cache.get("cosine", {})
         links, sims = [], []
         for a, b, i, j in path:
@@ -256,21 +258,25 @@ class Aligner:
                 conf = _sigmoid((quality[a, b][i, k] + null_cost) * 8)
                 sims.append(float(cosine[a, b][i, k]))
             else:
-                conf = self._null_confidence(quality, band, a, i, j, null_cost)
+                conf = self._null_confidence(quality, band, a, i, j, src_null[i - 1] if a else tgt_null[j - 1])
                 sims.append(math.nan)
             links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(conf), 4)))
         return self._result(links, sims)
 
-    def document_null_cost(self, pair: feats.SentencePair, band: search.Band) -> float:
-        """The cost of leaving one sentence unaligned in this document: the scoring's null cost, moved by how
-        the document's confident links look against the references the scoring was fitted with
-        (`linkscore.calibrate`); the hand scoring has no calibration and keeps its constant."""
-        if not self.linkscore.calibrated:
-            return self.null_cost
+    def null_costs(self, pair: feats.SentencePair, band: search.Band) -> tuple[float, np.ndarray, np.ndarray]:
+        """The cost of leaving a sentence unaligned: the document's (the scoring's null cost, moved by how the
+        document's confident links look against the scoring's references: `linkscore.calibrate`), and that of
+        each source and target sentence (the document's, scaled by the sentence's length against its side's
+        median where the scoring says so: a short sentence costs more to leave out). The hand scoring has no
+        calibration and keeps its constant."""
         lengths = [np.array([feats.text_length(t) for t in texts], np.float64) for texts in (pair.src, pair.tgt)]
-        profile = ls.document_profile(pair.src_vecs, pair.tgt_vecs, *lengths, band,
-                                      pair.cache.get("cosine", {}).get((1, 1)))
-        return self.linkscore.null_cost_for(profile)
+        cost = self.null_cost
+        if self.linkscore.calibrated:
+            profile = ls.document_profile(pair.src_vecs, pair.tgt_vecs, *lengths, band,
+                                          pair.cache.get("cosine", {}).get((1, 1)))
+            cost = self.linkscore.null_cost_for(profile)
+        src, tgt = (cost * self.linkscore.length_factors(side) for side in lengths)
+        return cost, src, tgt
 
     def _embed(self, texts: list[str], chunk: int = 2048) -> np.ndarray:
         if self.progress is None or len(texts) <= chunk:
@@ -414,11 +420,21 @@ def _detach_edge(side: str, pos: int, src: list[int], tgt: list[int], before: li
     before.append(null) if pos == 0 else after.insert(0, null)
 
 
-def _with_nulls(band, kinds, link_scores: dict, null_cost: float) -> dict:
+def _with_nulls(band, kinds, link_scores: dict, src_null, tgt_null=None) -> dict:
+    """The link scores with the 1-0 and 0-1 moves added: each costs its sentence's null cost (`src_null[k]`
+    for source sentence k, `tgt_null[k]` for target sentence k; a number: the same for every sentence)."""
+    tgt_null = src_null if tgt_null is None else tgt_null
     valid = band.valid()
     scores = dict(link_scores)
-    scores[0, 1] = np.where(valid & (band.cols() >= 1), -null_cost, -np.inf)
-    scores[1, 0] = np.where(valid & (np.arange(band.n + 1) >= 1)[:, None], -null_cost, -np.inf)
+    cols = band.cols()
+    if np.ndim(tgt_null):
+        tgt_cost = np.asarray(tgt_null, np.float64)[np.clip(cols - 1, 0, max(band.m - 1, 0))] if band.m else 0.0
+    else:
+        tgt_cost = tgt_null
+    src_cost = (np.asarray(src_null, np.float64)[np.clip(np.arange(band.n + 1) - 1, 0, max(band.n - 1, 0))][:, None]
+                if np.ndim(src_null) and band.n else src_null)
+    scores[0, 1] = np.where(valid & (cols >= 1), -tgt_cost, -np.inf)
+    scores[1, 0] = np.where(valid & (np.arange(band.n + 1) >= 1)[:, None], -src_cost, -np.inf)
     return {k: scores[k] for k in kinds}
 
 

@@ -1,19 +1,23 @@
 """How the aligner weighs its evidence: the link scoring, by hand or fitted on gold alignments.
 
 A scoring is a handful of numbers: the cost of leaving a sentence unaligned (`null_cost`), the cosine below
-which a link found by the search is split into nulls (`min_link_cos`), the weights of the features' evidence
+which a link found by the search is split into nulls (`min_link_cos`), the two thresholds at which an edge
+sentence of a merge is detached after the search (`min_member_cos`, `min_joined_gain`), the weights of the features' evidence
 that differ from the aligner's defaults, and a per-document calibration of the null cost:
 
     null cost of a document = null_cost + quality * max(0, quality_ref - its confident cosine)
                                         + spread * max(0, its length spread - spread_ref)
 
-clipped to [min_null, max_null]. "Confident links" are the document's mutual-best 1-1 pairs (each sentence
+clipped to [min_null, max_null]; each sentence's null cost is the document's times (its length / the median
+length of its side) ** -short, kept within a factor of two. "Confident links" are the document's mutual-best 1-1 pairs (each sentence
 the other's most similar one in the search band); their median cosine says how literal the translation is
 and the spread of their log length ratios how freely it is rephrased. A loose literary translation (low
 cosine, wide spread) then pays more for a null, so that the short sentences it adds ("'Ow!' he hollered.")
 are attached to a neighbouring link as a human aligner attaches them; a close translation with a genuine
 insertion (the letter's translator's note) keeps the base null cost (the terms are hinges: a document more
-literal than the references is not pushed the other way), and the insertion stays out.
+literal than the references is not pushed the other way), and the insertion stays out. The length term
+says the same of single sentences: what a translation adds in passing is short, an omission that matters
+(a note, an introduction) is made of whole sentences.
 
 `hand` is the scoring chosen by hand on Text+Berg dev and the letter (no calibration). `fitted` reads
 `linkscore.json` beside this module, written by `python -m benchmarks.linkscore_cv --fit --write`, which fits
@@ -35,6 +39,7 @@ from corpus.errors import CorpusError
 FITTED_FILE = Path(__file__).with_name("linkscore.json")
 FORMAT_VERSION = 1
 SCORINGS = ("hand", "fitted")
+MAX_FACTOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,12 @@ class LinkScoring:
     name: str
     null_cost: float = 0.2
     min_link_cos: float = 0.2
+    min_member_cos: float = 0.0  # an edge sentence of a merge below this cosine with the other side leaves it
+    min_joined_gain: float = 0.1  # ... or when the joined text without it matches the other side this much better
     weights: dict = field(default_factory=dict)  # feature -> weight, over the aligner's defaults
     quality: float = 0.0  # calibration slopes (0: a constant null cost)
     spread: float = 0.0
+    short: float = 0.0  # a sentence's null cost x (its length / its side's median) ** -short, clipped
     quality_ref: float = 0.6
     spread_ref: float = 0.3
     min_null: float = 0.05
@@ -70,6 +78,15 @@ class LinkScoring:
         cost = (self.null_cost + self.quality * max(0.0, self.quality_ref - profile.cosine)
                 + self.spread * max(0.0, profile.spread - self.spread_ref))
         return float(min(max(cost, self.min_null), self.max_null))
+
+    def length_factors(self, lengths: np.ndarray) -> np.ndarray:
+        """Each sentence's factor on the null cost: (length / the side's median length) ** -short, within
+        [1 / max_factor, max_factor]; all ones without the length term."""
+        if not self.short or not len(lengths):
+            return np.ones(len(lengths))
+        median = max(float(np.median(lengths)), 1.0)
+        factor = (np.maximum(lengths, 1.0) / median) ** -self.short
+        return np.clip(factor, 1 / MAX_FACTOR, MAX_FACTOR)
 
     def to_json(self, extra: dict | None = None) -> str:
         body = {"format": FORMAT_VERSION, **asdict(self), **(extra or {})}
