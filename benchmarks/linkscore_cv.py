@@ -55,16 +55,19 @@ GRID = {
     "quality": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0),
     "spread": (0.0, 0.25, 0.5, 1.0, 2.0),
     "short": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "isolated": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0),
     "quality_ref": (0.5, 0.55, 0.6, 0.65),
     "spread_ref": (0.25, 0.3, 0.35, 0.4),
 }
 CANDIDATES = {
     "constant": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length"),
+    "gapped": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length",
+               "isolated", "short"),
     "calibrated": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length",
-                   "short", "quality", "quality_ref", "spread", "spread_ref"),
+                   "isolated", "short", "quality", "quality_ref", "spread", "spread_ref"),
 }
 FITTED_NAME = "linkscore-1"
-SCALARS = ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "short", "quality", "quality_ref", "spread", "spread_ref")
+SCALARS = ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "isolated", "short", "quality", "quality_ref", "spread", "spread_ref")
 
 
 # ---------------------------------------------------------------- the development sets

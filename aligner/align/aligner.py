@@ -165,7 +165,8 @@ class Aligner:
         self.left_out.update({f.name: "none" for f in requested if not f.available})
         self.linkscore = ls.load(linkscore)
         if null_cost is not None:  # an explicit constant null cost replaces the scoring's (and its calibration)
-            self.linkscore = replace(self.linkscore, null_cost=null_cost, quality=0.0, spread=0.0, short=0.0)
+            self.linkscore = replace(self.linkscore, null_cost=null_cost, quality=0.0, spread=0.0, short=0.0,
+                                     isolated=0.0)
         # the scoring's weights were chosen with the overlap feature on; without it the hand weights hold
         with_overlap = {**OVERLAP_WEIGHTS, **self.linkscore.weights} if any(
             f.name == "overlap" for f in self.features) else {}
@@ -192,7 +193,7 @@ class Aligner:
         return (
             f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
             f"null:{self.null_cost:.2f}{'+cal' if self.linkscore.calibrated else ''}"
-            f"{'+len' if self.linkscore.short else ''}|"
+            f"{'+len' if self.linkscore.short else ''}{'+gap' if self.linkscore.isolated else ''}|"
             f"score:{self.linkscore.name}|version:{package_version()}"
         )
 
@@ -241,7 +242,13 @@ class Aligner:
         scores = _with_nulls(band, self.kinds, quality, src_null, tgt_null)
         if self.progress:
             self.progress("search", 0, 1)
-        path = search.best_path(band, scores)
+        if self.linkscore.isolated:
+            # the first null of a run pays `isolated` times its null cost once more (search.best_path_gapped)
+            opening = _with_nulls(band, [(0, 1), (1, 0)], {}, self.linkscore.isolated * src_null,
+                                  self.linkscore.isolated * tgt_null)
+            path = search.best_path_gapped(band, scores, {k: -v for k, v in opening.items()})
+        else:
+            path = search.best_path(band, scores)
         path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos)
         if any(f.name == "overlap" for f in self.features):
             # the overlap feature's embedded runs serve again (not its summed stand-ins for longer runs)

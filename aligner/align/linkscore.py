@@ -17,7 +17,9 @@ are attached to a neighbouring link as a human aligner attaches them; a close tr
 insertion (the letter's translator's note) keeps the base null cost (the terms are hinges: a document more
 literal than the references is not pushed the other way), and the insertion stays out. The length term
 says the same of single sentences: what a translation adds in passing is short, an omission that matters
-(a note, an introduction) is made of whole sentences.
+(a note, an introduction) is made of whole sentences. And of runs: with `isolated`, the first null link of
+a run pays its null cost (1 + isolated) times, the others once (affine gaps, `search.best_path_gapped`), so
+that one sentence left out between two links is dearer than a sentence of an omitted passage.
 
 `hand` is the scoring chosen by hand on Text+Berg dev and the letter (no calibration). `fitted` reads
 `linkscore.json` beside this module, written by `python -m benchmarks.linkscore_cv --fit --write`, which fits
@@ -61,6 +63,7 @@ class LinkScoring:
     weights: dict = field(default_factory=dict)  # feature -> weight, over the aligner's defaults
     quality: float = 0.0  # calibration slopes (0: a constant null cost)
     spread: float = 0.0
+    isolated: float = 0.0  # the first null of a run pays this times its null cost once more (affine gaps)
     short: float = 0.0  # a sentence's null cost x (its length / its side's median) ** -short, clipped
     quality_ref: float = 0.6
     spread_ref: float = 0.3

@@ -113,6 +113,101 @@ def best_path(band: Band, scores: dict[LinkType, np.ndarray]) -> list[tuple[int,
     return _trace(band, back, kinds + [(0, 1)])
 
 
+def best_path_gapped(band: Band, scores: dict[LinkType, np.ndarray],
+                     opening: dict[LinkType, np.ndarray]) -> list[tuple[int, int, int, int]]:
+    """As `best_path`, where a run of null links (1-0 and 0-1, in any mix) also pays `opening[k]` (a cost >= 0,
+    same layout as `scores[k]`) at its first link: the affine gaps of sequence alignment. A sentence left
+    out alone between two links then costs more than one of a run of them, so that what a translation adds
+    in passing is attached to a neighbour while a whole passage one side lacks stays out.
+
+    Two states per node: M (the last link had two sides; the origin) and N (the last link was a null). Links
+    with two sides come from the better of the two states of their start node; a null from M pays the opening."""
+    kinds = [k for k in scores if k[0] > 0 and k[1] > 0]
+    width, lo, hi = band.width, band.lo, band.hi
+    n = band.n
+    stacked = np.stack([scores[k] for k in kinds]) if kinds else np.zeros((0, n + 1, width))
+    by_rows = {a: (np.array([t for t, k in enumerate(kinds) if k[0] == a]),
+                   np.array([k[1] for k in kinds if k[0] == a])[:, None]) for a in {k[0] for k in kinds}}
+    total_m = np.full((n + 1, width), -np.inf)
+    total_n = np.full((n + 1, width), -np.inf)
+    back_m = np.full((n + 1, width), -1, np.int16)
+    back_n = np.full((n + 1, width), -1, np.int8)  # 0/1: 1-0 from M/N above; 2/3: 0-1 from M/N on the left
+    cols = np.arange(width)
+    skip_t = np.where(np.isfinite(scores[0, 1]), -scores[0, 1], np.inf)  # a 0-1's cost (>= 0), inf: impossible
+    open_t = opening[0, 1]
+    skip_s, open_s = -scores[1, 0], opening[1, 0]
+    for i in range(n + 1):
+        j = lo[i] + cols
+        # links with two sides, from earlier rows
+        cand = np.full((len(kinds), width), -np.inf)
+        for a, (types, bs) in by_rows.items():
+            if a > i:
+                continue
+            k = j[None, :] - bs - lo[i - a]
+            ok = (k >= 0) & (j[None, :] - bs <= hi[i - a])
+            kk = np.clip(k, 0, width - 1)
+            prev = np.maximum(total_m[i - a][kk], total_n[i - a][kk])
+            cand[types] = np.where(ok, prev, -np.inf) + stacked[types, i]
+        if len(kinds):
+            best = np.argmax(cand, axis=0)
+            row_m = cand[best, cols]
+            back_m[i] = np.where(np.isfinite(row_m), best, -1)
+        else:
+            row_m = np.full(width, -np.inf)
+        if i == 0:
+            row_m[0] = 0.0  # lo[0] == 0: the origin
+        # 1-0: from the node above, same column
+        from_above = np.full(width, -np.inf)
+        code_above = np.zeros(width, np.int8)
+        if i >= 1:
+            k = j - lo[i - 1]
+            ok = (k >= 0) & (j <= hi[i - 1]) & np.isfinite(skip_s[i])
+            kk = np.clip(k, 0, width - 1)
+            via_m = total_m[i - 1][kk] - open_s[i] - skip_s[i]
+            via_n = total_n[i - 1][kk] - skip_s[i]
+            from_above = np.where(ok, np.maximum(via_m, via_n), -np.inf)
+            code_above = np.where(via_n > via_m, 1, 0).astype(np.int8)
+        # 0-1 along the row: N(k) = max(start(k), N(k-1) - c(k)), start(k) = max(above(k), M(k-1) - open(k) - c(k)),
+        # as one running maximum (the only impossible 0-1 cells are at column 0 and past hi, at the ends)
+        c = np.where(np.isfinite(skip_t[i]), skip_t[i], 0.0)
+        cum = np.cumsum(c)
+        m_left = np.full(width, -np.inf)
+        m_left[1:] = row_m[:-1] - open_t[i, 1:] - skip_t[i, 1:]
+        start = np.maximum(from_above, m_left)
+        start_code = np.where(m_left > from_above, 2, code_above).astype(np.int8)
+        run = np.maximum.accumulate(start + cum) - cum
+        extended = run > start + 1e-9
+        row_n = np.where(extended, run, start)
+        back_n[i] = np.where(extended, 3, start_code)
+        row_m[j > hi[i]] = -np.inf
+        row_n[j > hi[i]] = -np.inf
+        total_m[i], total_n[i] = row_m, row_n
+    return _trace_gapped(band, back_m, back_n, total_m, total_n, kinds)
+
+
+def _trace_gapped(band, back_m, back_n, total_m, total_n, kinds) -> list[tuple[int, int, int, int]]:
+    def in_null(i: int, j: int) -> bool:  # the better state of a node (M on a tie)
+        k = j - band.lo[i]
+        return bool(total_n[i, k] > total_m[i, k])
+
+    i, j = band.n, band.m
+    state_n = in_null(i, j)
+    links = []
+    while i > 0 or j > 0:
+        k = j - band.lo[i]
+        code = back_n[i, k] if state_n else back_m[i, k]
+        if code < 0:
+            raise RuntimeError(f"alignment search lost its path at node ({i}, {j})")
+        if state_n:
+            a, b = (1, 0) if code < 2 else (0, 1)
+        else:
+            a, b = kinds[code]
+        links.append((a, b, i, j))
+        i, j = i - a, j - b
+        state_n = code in (1, 3) if state_n else (i > 0 or j > 0) and in_null(i, j)
+    return links[::-1]
+
+
 def _trace(band: Band, back: np.ndarray, kinds: list[LinkType]) -> list[tuple[int, int, int, int]]:
     i, j = band.n, band.m
     links = []

@@ -132,3 +132,65 @@ def test_length_feature_prefers_runs_in_the_documents_own_ratio():
     assert values[1, 1][1, 1] == pytest.approx(0.0, abs=0.02)  # 90 chars vs 30: the document's own ratio
     assert values[1, 1][1, 2] < -0.5  # 90 vs 10
     assert values[1, 2][1, 2] < values[1, 1][1, 1]  # 90 vs 30 + 10
+
+
+def _brute_force_gapped(n, m, score, opening):
+    """Best path when a run of nulls pays opening(a, b, i, j) at its first link (exhaustive, tiny grids)."""
+    kinds = search.link_types(2, 3)
+    best = {(0, 0, False): (0.0, [])}  # (i, j, ended in a null) -> (total, links)
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for null_end in (False, True):
+                cands = []
+                for a, b in kinds:
+                    if (a == 0 or b == 0) != null_end or i - a < 0 or j - b < 0:
+                        continue
+                    for prev_null in (False, True):
+                        prev = best.get((i - a, j - b, prev_null))
+                        if prev is None:
+                            continue
+                        extra = opening(a, b, i, j) if null_end and not prev_null else 0.0
+                        cands.append((prev[0] + score(a, b, i, j) - extra, prev[1] + [(a, b, i, j)]))
+                if cands and (i, j, null_end) != (0, 0, False):
+                    best[i, j, null_end] = max(cands, key=lambda c: c[0])
+    return max((best[k] for k in ((n, m, False), (n, m, True)) if k in best), key=lambda c: c[0])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_gapped_path_matches_exhaustive_search(seed):
+    """The two-state DP (a run of nulls pays an opening cost once) finds the best total, and with no opening
+    cost it finds best_path's."""
+    rng = np.random.default_rng(100 + seed)
+    n, m = 5, 6
+    band = search.Band.full(n, m)
+    kinds = search.link_types(2, 3)
+    table = {k: rng.normal(size=(n + 1, m + 1)) for k in kinds}
+    table[0, 1] = -np.abs(table[0, 1])  # nulls cost, as in the aligner
+    table[1, 0] = -np.abs(table[1, 0])
+    opens = {k: np.abs(rng.normal(size=(n + 1, m + 1))) for k in ((0, 1), (1, 0))}
+    scores = {}
+    for a, b in kinds:
+        s = table[a, b].copy()
+        s[:a, :] = -np.inf
+        s[:, :b] = -np.inf
+        scores[a, b] = s
+    path = search.best_path_gapped(band, scores, opens)
+    total, _ = _brute_force_gapped(n, m, lambda a, b, i, j: table[a, b][i, j], lambda a, b, i, j: opens[a, b][i, j])
+
+    def path_total(p):
+        out, prev_null = 0.0, False
+        for a, b, i, j in p:
+            null = a == 0 or b == 0
+            out += table[a, b][i, j] - (opens[a, b][i, j] if null and not prev_null else 0.0)
+            prev_null = null
+        return out
+
+    assert path_total(path) == pytest.approx(total)
+    zero = {k: np.zeros_like(v) for k, v in opens.items()}
+    plain = search.best_path(band, scores)
+    assert path_total_plain(search.best_path_gapped(band, scores, zero), table) == pytest.approx(
+        path_total_plain(plain, table))
+
+
+def path_total_plain(p, table):
+    return sum(table[a, b][i, j] for a, b, i, j in p)
