@@ -50,6 +50,7 @@ GRID = {
     "min_link_cos": (0.0, 0.05, 0.1, 0.15, 0.2, 0.25),
     "min_member_cos": (0.0, 0.05, 0.1, 0.15, 0.2),
     "min_joined_gain": (0.05, 0.07, 0.1, 0.15, 0.2),
+    "max_detached_cos": (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 1.0),
     "members": (0.5, 0.75, 1.0, 1.25, 1.5),
     "length": (0.25, 0.5, 0.75, 1.0),
     "quality": (0.0, 0.5, 1.0, 2.0, 3.0, 4.0),
@@ -60,14 +61,14 @@ GRID = {
     "spread_ref": (0.25, 0.3, 0.35, 0.4),
 }
 CANDIDATES = {
-    "constant": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length"),
-    "gapped": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length",
+    "constant": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "max_detached_cos", "members", "length"),
+    "gapped": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "max_detached_cos", "members", "length",
                "isolated", "short"),
-    "calibrated": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "members", "length",
+    "calibrated": ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "max_detached_cos", "members", "length",
                    "isolated", "short", "quality", "quality_ref", "spread", "spread_ref"),
 }
 FITTED_NAME = "linkscore-1"
-SCALARS = ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "isolated", "short", "quality", "quality_ref", "spread", "spread_ref")
+SCALARS = ("null_cost", "min_link_cos", "min_member_cos", "min_joined_gain", "max_detached_cos", "isolated", "short", "quality", "quality_ref", "spread", "spread_ref")
 
 
 # ---------------------------------------------------------------- the development sets

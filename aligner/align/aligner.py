@@ -256,7 +256,8 @@ class Aligner:
             embedded = [{z: t for z, t in side.items() if 2 <= z <= overlap.max_embedded}
                         for side in pair.cache.get("runs", ({}, {}))]
             path = detach_foreign_edges(path, self.src, self.tgt, self.src_lang, self.tgt_lang, self.embedder,
-                                        self.min_joined_gain, known=(embedded, (pair.src_vecs, pair.tgt_vecs)))
+                                        self.min_joined_gain, known=(embedded, (pair.src_vecs, pair.tgt_vecs)),
+                                        max_cos=self.linkscore.max_detached_cos)
         cosine = pair.cache.get("cosine", {})
         links, sims = [], []
         for a, b, i, j in path:
@@ -367,10 +368,11 @@ def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos:
 
 
 def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, embedder,
-                         min_gain: float, known=None):
+                         min_gain: float, known=None, max_cos: float = 1.0):
     """Post-search check of each merge of `path` ((a, b, i_end, j_end) tuples) with real embeddings of joined
     texts: while leaving out an edge sentence of a side raises the cosine of the two joined texts by more than
-    `min_gain`, that sentence becomes a 1-0/0-1 link of its own (the best such sentence first). Returns the new
+    `min_gain` and the sentence alone matches the other side's joined text below `max_cos`, that sentence
+    becomes a 1-0/0-1 link of its own (the best such sentence first). Returns the new
     path, still in order. `known`: (the overlap feature's run tables per side, the sentence vectors per side),
     which give most of the vectors; the rest are embedded."""
     tables, singles = known if known is not None else (None, None)
@@ -407,6 +409,11 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
             base = float(vecs[0] @ vecs[1])
             gains = [float(vecs[2 + n] @ (vecs[1] if side == "s" else vecs[0])) - base
                      for n, (side, _) in enumerate(candidates)]
+            if max_cos < 1.0:  # a sentence that matches the other side on its own is part of the link
+                alone = vectors([(0, [src_run[pos]]) if side == "s" else (1, [tgt_run[pos]])
+                                 for side, pos in candidates])
+                gains = [g if float(alone[n] @ (vecs[1] if side == "s" else vecs[0])) < max_cos else -np.inf
+                         for n, (g, (side, _)) in enumerate(zip(gains, candidates))]
             best = int(np.argmax(gains))
             if gains[best] <= min_gain:
                 break

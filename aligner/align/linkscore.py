@@ -2,7 +2,7 @@
 
 A scoring is a handful of numbers: the cost of leaving a sentence unaligned (`null_cost`), the cosine below
 which a link found by the search is split into nulls (`min_link_cos`), the two thresholds at which an edge
-sentence of a merge is detached after the search (`min_member_cos`, `min_joined_gain`), the weights of the features' evidence
+sentence of a merge is detached after the search (`min_member_cos`, `min_joined_gain`, `max_detached_cos`), the weights of the features' evidence
 that differ from the aligner's defaults, and a per-document calibration of the null cost:
 
     null cost of a document = null_cost + quality * max(0, quality_ref - its confident cosine)
@@ -60,6 +60,7 @@ class LinkScoring:
     min_link_cos: float = 0.2
     min_member_cos: float = 0.0  # an edge sentence of a merge below this cosine with the other side leaves it
     min_joined_gain: float = 0.1  # ... or when the joined text without it matches the other side this much better
+    max_detached_cos: float = 1.0  # ... and it alone matches the other side below this cosine (1: no such check)
     weights: dict = field(default_factory=dict)  # feature -> weight, over the aligner's defaults
     quality: float = 0.0  # calibration slopes (0: a constant null cost)
     spread: float = 0.0
