@@ -333,8 +333,8 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
     """Post-search check of each merge of `path` ((a, b, i_end, j_end) tuples) with real embeddings of joined
     texts: while leaving out an edge sentence of a side raises the cosine of the two joined texts by more than
     `min_gain`, that sentence becomes a 1-0/0-1 link of its own (the best such sentence first); links in `keep`
-    (anchors) stay. Returns the new path, still in order. `known`: (the overlap feature's run tables per side, the sentence vectors per side),
-    which give most of the vectors; the rest are embedded."""
+    (anchors) stay. Returns the new path, still in order. `known`: (the overlap feature's run tables per side,
+    the sentence vectors per side), which give most of the vectors; the rest are embedded."""
     tables, singles = known if known is not None else (None, None)
     sides = ((src, src_lang), (tgt, tgt_lang))
 

@@ -1,12 +1,12 @@
 """Anchored alignment: links given beforehand (a reviewer's confirmed links) that the output keeps exactly,
 with everything else aligned around them.
 
-An anchor with both sides is a fixed step of the path, from node (s0, t0) to (s1, t1) (`search`'s nodes):
-the anchors cut the grid into the rectangles between them, each searched on its own (`gap_band` gives each
-its own coarse-to-fine band, `best_path_between` runs the DP in each), so that no other link can cross an
-anchor. An anchor with an empty side (`[5]:[]`) fixes no target position, only that its sentences are in no
-other link: `block_nulls` sets the score of every link with both sides covering them to -inf, and `merge_null_anchors` joins
-the 1-0 steps of a longer one (`[5, 6]:[]`) into the one link given.
+An anchor with both sides is a fixed step of the path, from node (s0, t0) to (s1, t1) (the nodes of
+`aligner.align.search`): the anchors cut the grid into the rectangles between them, each searched on its
+own (`gap_band` gives each its own coarse-to-fine band, `best_path_between` runs the DP in each), so that
+no other link can cross an anchor. An anchor with an empty side (`[5]:[]`) fixes no position on the other side, only that its
+sentences are in no other link: `block_nulls` sets the score of every two-sided link over them to -inf, and
+`merge_null_anchors` joins the 1-0 steps of a longer one (`[5, 6]:[]`) into the one link given.
 """
 
 from __future__ import annotations
