@@ -22,6 +22,7 @@ import polars as pl
 
 from aligner.align import features as feats
 from aligner.align import linkscore as ls
+from aligner.align import anchors as anchoring
 from aligner.align import search
 from aligner.align.links import Link
 from aligner.models.embed import DIM, default_embedder, model_name
@@ -130,7 +131,8 @@ def _script(lang: str, sentences: list[str]) -> str:
 class Aligner:
     """Align two sentence sequences; options: features, weights, null_cost, max_side, max_total,
     widen (band half-width of the coarse-to-fine search), embedder (share one across calls), progress
-    (a callable progress(step, done, total))."""
+    (a callable progress(step, done, total)), anchors (links the output keeps exactly, everything else
+    aligned around them: `aligner.align.anchors`; AnchorError for one that cannot be kept)."""
 
     def __init__(
         self,
@@ -150,8 +152,10 @@ class Aligner:
         widen: int = 8,
         embedder=None,
         progress=None,
+        anchors=None,
     ):
         self.src, self.tgt = list(src_sentences), list(tgt_sentences)
+        self.anchors = anchoring.check_anchors(anchors or [], len(self.src), len(self.tgt))
         self.src_lang, self.tgt_lang = language_code(src_lang), language_code(tgt_lang)
         names = list(DEFAULT_FEATURES if features is None else features)
         self.left_out = {}  # feature name -> why it is not used, for the signature
@@ -194,7 +198,8 @@ class Aligner:
             f"aligner:bandalign|emb:{emb}|feat:{feat}|max:{self.max_side}|"
             f"null:{self.null_cost:.2f}{'+cal' if self.linkscore.calibrated else ''}"
             f"{'+len' if self.linkscore.short else ''}{'+gap' if self.linkscore.isolated else ''}|"
-            f"score:{self.linkscore.name}|version:{package_version()}"
+            + (f"anchors:{len(self.anchors)}|" if self.anchors else "")
+            + f"score:{self.linkscore.name}|version:{package_version()}"
         )
 
     def align(self) -> Alignment:
@@ -221,7 +226,11 @@ class Aligner:
         else:
             vecs = self._embed(self.src + self.tgt)
             pair = feats.SentencePair(self.src, self.tgt, self.src_lang, self.tgt_lang, vecs[:n], vecs[n:])
-        band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
+        if self.anchors:  # each stretch between two anchors gets its own band
+            band = anchoring.gap_band(self.anchors, n, m, lambda r0, r1, c0, c1: search.coarse_to_fine(
+                pair.src_vecs[r0:r1], pair.tgt_vecs[c0:c1], self._score_blocks, widen=self.widen))
+        else:
+            band = search.coarse_to_fine(pair.src_vecs, pair.tgt_vecs, self._score_blocks, widen=self.widen)
         evidence = self._feature_scores(pair, band, self.kinds) if keep_evidence else None
         return Prepared(pair, band, evidence)
 
@@ -231,6 +240,7 @@ class Aligner:
         if pair is None:
             n, m = len(self.src), len(self.tgt)
             links = [Link((k,), (), 1.0) for k in range(n)] + [Link((), (k,), 1.0) for k in range(m)]
+            links = anchoring.merge_null_anchors(links, self.anchors)
             return self._result(links, [math.nan] * len(links))
         if prepared.evidence is None:
             # one feature's evidence at a time, so that only one set of band arrays is alive besides the sum
@@ -242,14 +252,20 @@ class Aligner:
         scores = _with_nulls(band, self.kinds, quality, src_null, tgt_null)
         if self.progress:
             self.progress("search", 0, 1)
+        opening = None
         if self.linkscore.isolated:
             # the first null of a run pays `isolated` times its null cost once more (search.best_path_gapped)
-            opening = _with_nulls(band, [(0, 1), (1, 0)], {}, self.linkscore.isolated * src_null,
-                                  self.linkscore.isolated * tgt_null)
-            path = search.best_path_gapped(band, scores, {k: -v for k, v in opening.items()})
+            opening = {k: -v for k, v in _with_nulls(band, [(0, 1), (1, 0)], {}, self.linkscore.isolated * src_null,
+                                                      self.linkscore.isolated * tgt_null).items()}
+        if self.anchors:
+            path = anchoring.best_path_between(self.anchors, band, anchoring.block_nulls(self.anchors, band, scores),
+                                               opening)
+        elif opening is not None:
+            path = search.best_path_gapped(band, scores, opening)
         else:
             path = search.best_path(band, scores)
-        path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos)
+        fixed = {(s1 - s0, t1 - t0, s1, t1) for s0, s1, t0, t1 in anchoring.corners(self.anchors)}
+        path = detach_strays(path, pair.src_vecs, pair.tgt_vecs, self.min_member_cos, self.min_link_cos, fixed)
         if any(f.name == "overlap" for f in self.features):
             # the overlap feature's embedded runs serve again (not its summed stand-ins for longer runs)
             overlap = next(f for f in self.features if f.name == "overlap")
@@ -257,18 +273,30 @@ class Aligner:
                         for side in pair.cache.get("runs", ({}, {}))]
             path = detach_foreign_edges(path, self.src, self.tgt, self.src_lang, self.tgt_lang, self.embedder,
                                         self.min_joined_gain, known=(embedded, (pair.src_vecs, pair.tgt_vecs)),
-                                        max_cos=self.linkscore.max_detached_cos)
+                                        max_cos=self.linkscore.max_detached_cos, keep=fixed)
         cosine = pair.cache.get("cosine", {})
+        null_src = {k for l in self.anchors if not l.tgt for k in l.src}
+        null_tgt = {k for l in self.anchors if not l.src for k in l.tgt}
         links, sims = [], []
         for a, b, i, j in path:
             k = j - band.lo[i]
-            if a and b:
+            if (a, b, i, j) in fixed:  # an anchor: sure by definition, of any size
+                x, y = pair.src_vecs[i - a : i].sum(axis=0), pair.tgt_vecs[j - b : j].sum(axis=0)
+                conf = 1.0
+                sims.append(float(x @ y) / max(float(np.linalg.norm(x) * np.linalg.norm(y)), 1e-9))
+            elif a and b:
                 conf = _sigmoid((quality[a, b][i, k] + null_cost) * 8)
                 sims.append(float(cosine[a, b][i, k]))
             else:
-                conf = self._null_confidence(quality, band, a, i, j, src_null[i - 1] if a else tgt_null[j - 1])
+                null_anchor = (i - 1 in null_src) if a else (j - 1 in null_tgt)
+                conf = 1.0 if null_anchor else self._null_confidence(
+                    quality, band, a, i, j, src_null[i - 1] if a else tgt_null[j - 1])
                 sims.append(math.nan)
             links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(conf), 4)))
+        if any(not (l.src and l.tgt) and len(l.src) + len(l.tgt) > 1 for l in self.anchors):
+            merged = anchoring.merge_null_anchors(links, self.anchors)
+            sim = {id(l): s for l, s in zip(links, sims)}
+            links, sims = merged, [sim.get(id(l), math.nan) for l in merged]
         return self._result(links, sims)
 
     def null_costs(self, pair: feats.SentencePair, band: search.Band) -> tuple[float, np.ndarray, np.ndarray]:
@@ -333,13 +361,14 @@ class Aligner:
         return _sigmoid((-null_cost - best) * 8)
 
 
-def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos: float):
+def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos: float, keep=frozenset()):
     """Post-search check of each link of `path` ((a, b, i_end, j_end) tuples, see `search.best_path`):
     edge sentences of a merge that do not match the other side become 1-0/0-1 links of their own, and
-    links whose sides do not match at all become nulls. Returns the new path, still in order."""
+    links whose sides do not match at all become nulls. Links in `keep` (anchors) stay. Returns the new
+    path, still in order."""
     out = []
     for a, b, i, j in path:
-        if not (a and b):
+        if not (a and b) or (a, b, i, j) in keep:
             out.append((a, b, i, j))
             continue
         src, tgt = list(range(i - a, i)), list(range(j - b, j))
@@ -368,13 +397,13 @@ def detach_strays(path, src_vecs, tgt_vecs, min_member_cos: float, min_link_cos:
 
 
 def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, embedder,
-                         min_gain: float, known=None, max_cos: float = 1.0):
+                         min_gain: float, known=None, max_cos: float = 1.0, keep=frozenset()):
     """Post-search check of each merge of `path` ((a, b, i_end, j_end) tuples) with real embeddings of joined
     texts: while leaving out an edge sentence of a side raises the cosine of the two joined texts by more than
     `min_gain` and the sentence alone matches the other side's joined text below `max_cos`, that sentence
-    becomes a 1-0/0-1 link of its own (the best such sentence first). Returns the new
-    path, still in order. `known`: (the overlap feature's run tables per side, the sentence vectors per side),
-    which give most of the vectors; the rest are embedded."""
+    becomes a 1-0/0-1 link of its own (the best such sentence first); links in `keep` (anchors) stay. Returns
+    the new path, still in order. `known`: (the overlap feature's run tables per side, the sentence vectors per
+    side), which give most of the vectors; the rest are embedded."""
     tables, singles = known if known is not None else (None, None)
     sides = ((src, src_lang), (tgt, tgt_lang))
 
@@ -398,7 +427,7 @@ def detach_foreign_edges(path, src: list[str], tgt: list[str], src_lang: str, tg
     for a, b, i, j in path:
         src_run, tgt_run = list(range(i - a, i)), list(range(j - b, j))
         before, after = [], []
-        while src_run and tgt_run and len(src_run) + len(tgt_run) > 2:
+        while (a, b, i, j) not in keep and src_run and tgt_run and len(src_run) + len(tgt_run) > 2:
             candidates = [(side, pos) for side, run in (("s", src_run), ("t", tgt_run)) if len(run) > 1
                           for pos in (0, len(run) - 1)]
             wanted = [(0, src_run), (1, tgt_run)]

@@ -134,6 +134,9 @@ def align_cmd(
         None, "--features", metavar="A,B", help="Similarity features to use, comma-separated (default "
         "embedding,length,numbers,members,dictionary,overlap; also: names). The signature on stderr says which ran."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the embedding disk cache."),
+    anchors: Optional[Path] = typer.Option(
+        None, "--anchors", metavar="FILE", help="Links to keep exactly as given ([3, 4]:[7] one a line, numbered "
+        "as the output links are); everything else is aligned around them."),
 ) -> None:
     """Align two documents sentence by sentence: links of n source to m target sentences (1-0 / 0-1 for
     sentences without a counterpart), printed as [0, 1]:[2] lines; the configuration signature goes to stderr."""
@@ -152,6 +155,14 @@ def align_cmd(
     sides = [read_side(path, code, presegmented, input_format) for path, code in zip((src, tgt), codes)]
     sentences = [side.sentences for side in sides]
     names = [f.strip() for f in features.split(",") if f.strip()] if features is not None else None
+    fixed = None
+    if anchors is not None:
+        from aligner.align.anchors import check_anchors, renumber
+        from aligner.align.links import read_links
+
+        given = read_links(anchors)
+        fixed = renumber(given, sides[0].numbers, sides[1].numbers, anchors) if presegmented else given
+        fixed = check_anchors(fixed, len(sentences[0]), len(sentences[1]), anchors, dict(zip(fixed, given)))
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True, disable=not console.is_terminal) as bar:
@@ -163,7 +174,7 @@ def align_cmd(
             bar.update(tasks[step], completed=done, total=total)
 
         aligner = Aligner(sentences[0], sentences[1], *codes, features=names,
-                          embedder=Embedder(cache=not no_cache), progress=progress)
+                          embedder=Embedder(cache=not no_cache), progress=progress, anchors=fixed)
         alignment = aligner.align()
     if presegmented:
         alignment = alignment.renumbered(sides[0].numbers, sides[1].numbers, sides[0].lines, sides[1].lines)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -98,6 +99,12 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     tasks += [GroupTask(g.corpus, named=g) for g in named]
     outcomes = run_groups(tasks, options, report("aligning document groups"), executor, out / "groups", resume)
     results = [o.result for o in outcomes if isinstance(o, GroupOutput)]
+    aligned = {(a, b) for r in results for a, b in zip(r.pairs["doc_a"], r.pairs["doc_b"])}
+    failed = {i for t, o in zip(tasks, outcomes) if not isinstance(o, GroupOutput)  # reported as failed already
+              for i in [d.id for d in t.docs or []] + [f.doc_id for f in (t.named.files if t.named else ())]}
+    for a, b in options.anchors:  # said, never dropped in silence
+        if (a, b) not in aligned and (b, a) not in aligned and not {a, b} & failed:
+            warnings.warn(f"anchors given for {a} and {b} not used: the two were not aligned as a pair")
     grouped = {i for g in groups for i in (d.id for d in g)}
     lone = [{"corpus": "", "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": NOT_PARALLEL}
             for d in docs if d.id not in grouped for k, t in enumerate(d.sentence_texts)]

@@ -30,6 +30,7 @@ from urllib.parse import quote
 import polars as pl
 
 from aligner.align.docalign import PairDecision
+from aligner.align.links import format_links
 from aligner.pipeline.group import GroupResult, build_group
 from aligner.pipeline.layout import named_decisions, read_source
 from corpus.atomic import atomic_dir, atomic_path
@@ -60,6 +61,10 @@ class GroupTask:
             digest.update("\n".join(d.sentence_texts).encode("utf-8", "surrogatepass"))
         for dec in self.decisions or []:
             digest.update(f"\0{dec.doc_a}\0{dec.doc_b}\0{dec.parallel}\0{dec.span_a}\0{dec.span_b}\0{dec.anchors}".encode())
+        ids = {d.id for d in self.docs or []} | {f.doc_id for f in (self.named.files if self.named else ())}
+        for (a, b), links in sorted(getattr(options, "anchors", {}).items()):  # the pairs' given links
+            if a in ids and b in ids:
+                digest.update(f"\0anchors\0{a}\0{b}\0{format_links(list(links))}".encode())
         return digest.hexdigest()
 
 

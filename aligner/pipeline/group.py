@@ -14,6 +14,7 @@ from typing import Sequence
 
 import polars as pl
 
+from aligner.align.anchors import check_anchors
 from aligner.align.docalign import PairDecision
 from aligner.align.links import Link
 from aligner.align.merge import MergeStats, PairLinks, language_order, merge_pairs, pair_view, units_table
@@ -36,6 +37,16 @@ class BuildOptions:
     max_per_doc: int = 6  # sentences of one document in one unit
     fidelity: bool = True
     embedder: object | None = None
+    # links each aligned pair keeps as given: {(doc_a id, doc_b id): [Link, ...]} in the documents' own sentence
+    # numbers (the units table's sent_ids), either order of the two ids (aligner.align.anchors)
+    anchors: dict = field(default_factory=dict)
+
+
+def pair_anchors(anchors: dict, a_id: str, b_id: str) -> list[Link]:
+    """The anchors given for documents a and b, a's sentences on the source side."""
+    if (a_id, b_id) in anchors:
+        return list(anchors[a_id, b_id])
+    return [Link(l.tgt, l.src) for l in anchors.get((b_id, a_id), [])]
 
 
 @dataclass
@@ -91,10 +102,16 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
     for dec in accepted:
         a, b = by_id[dec.doc_a], by_id[dec.doc_b]
         (a0, a1), (b0, b1) = dec.span_a, dec.span_b
+        anchors = check_anchors(pair_anchors(options.anchors, a.id, b.id), len(a.sentence_texts),
+                                len(b.sentence_texts), f"anchors of {a.id} and {b.id}")
+        # the span reaches over every anchor: a confirmed link is parallel text
+        a0, a1 = min([a0] + [l.src[0] for l in anchors if l.src]), max([a1] + [l.src[-1] for l in anchors if l.src])
+        b0, b1 = min([b0] + [l.tgt[0] for l in anchors if l.tgt]), max([b1] + [l.tgt[-1] for l in anchors if l.tgt])
         in_span[a.id].update(range(a0, a1 + 1))
         in_span[b.id].update(range(b0, b1 + 1))
+        shifted = [Link(tuple(i - a0 for i in l.src), tuple(j - b0 for j in l.tgt)) for l in anchors]
         alignment = Aligner(a.sentence_texts[a0 : a1 + 1], b.sentence_texts[b0 : b1 + 1], a.lang, b.lang,
-                            embedder=options.embedder).align()
+                            embedder=options.embedder, anchors=shifted).align()
         links = tuple(Link(tuple(i + a0 for i in link.src), tuple(j + b0 for j in link.tgt), link.confidence)
                       for link in alignment.links)
         pair_links.append(PairLinks(a.id, b.id, links))
