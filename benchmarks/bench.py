@@ -479,6 +479,16 @@ def phases_table(baseline_rev: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def linkscore_table() -> str:
+    """The link scoring's leave-one-set-out table on the development sets (benchmarks/linkscore_cv.py): today's
+    hand scoring, Bertalign's algorithm over our embeddings, the shipped fitted scoring and each candidate fitted
+    without the row's group, in one run (in-process: the figures are scores, not times)."""
+    from benchmarks import linkscore_cv
+
+    table, _, notes = linkscore_cv.run(fit=True, write=False)
+    return linkscore_cv.report(table, notes)
+
+
 def write_page_table(page: Path, table: str) -> None:
     """Put the table of a full run between the page's markers (the rest of the page is prose kept by hand)."""
     from corpus.atomic import write_text_atomic
@@ -571,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=Path("output/bench"))
     ap.add_argument("--quick", action="store_true", help="small slices only: checks the harness in seconds")
-    ap.add_argument("--skip", default="", help="comma-separated: bible,textberg,dev,mac,letter,4x,dask,scaling,phases")
+    ap.add_argument("--skip", default="",
+                    help="comma-separated: bible,textberg,dev,mac,letter,4x,dask,scaling,phases,linkscore")
     ap.add_argument("--baseline-rev", default=None, metavar="REV",
                     help="also time the phases of this git revision of the library (the 'before' of a change)")
     ap.add_argument("--page", type=Path, default=DOCS_PAGE,
@@ -643,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table([row_cells(r) for r in results], title)
     if "phases" not in skip:
         table += "\n" + phases_table(args.baseline_rev)
+    if "linkscore" not in skip and not args.quick:
+        table += "\n" + linkscore_table()
     write_text_atomic(args.out / "bench.md", table)
     if not args.quick and not skip and args.page is not None:
         write_page_table(args.page, table)

@@ -48,7 +48,7 @@ OVERLAP_WEIGHTS = {"overlap": 1.0, "embedding": 0.25, "members": 1.0}
 DEFAULT_NULL_COST = ls.HAND.null_cost
 # The link scoring by default: "hand" (the constants here) or "fitted" (aligner/align/linkscore.json, fitted on
 # the development sets' gold alignments by benchmarks/linkscore_cv.py; see aligner.align.linkscore).
-DEFAULT_LINKSCORE = "hand"
+DEFAULT_LINKSCORE = "fitted"
 # After the search: a sentence at the edge of a merge whose cosine with the other side stays below
 # min_member_cos is detached as a null link, and a link whose two sides stay below min_link_cos is split
 # into nulls (dev: no loss at these values; a title against an unrelated sentence is such a link).

