@@ -95,6 +95,34 @@ def featurise(df: pl.DataFrame, pair: str, work: Path = WORK) -> dict[str, np.nd
     return out
 
 
+def corrupted(df: pl.DataFrame, pair: str, min_z: float = 0.0) -> tuple[pl.DataFrame, np.ndarray]:
+    """Synthetic critical errors made from the sound train rows (DA z >= `min_z`): the corruptions of
+    `benchmarks.fidelity_bench` (a number changed, the longest clause dropped, a negation flipped, the next
+    row's target), one per row, the kinds taken in turn. MLQE-PE's MT seldom fails that way on its own, so
+    without them the learned score barely reacts to a changed number or a flipped negation. Returns the
+    corrupted rows (src, tgt) and the indices of the rows they were made from. Train rows only."""
+    from benchmarks.fidelity_bench import change_numbers, drop_clause, flip_negation
+
+    lang = pair.split("-")[1]
+    src, tgt, z = df.get_column("src").to_list(), df.get_column("tgt").to_list(), df.get_column("y").to_numpy()
+    kinds = (change_numbers, drop_clause, flip_negation, None)
+    out_src, out_tgt, made_from = [], [], []
+    k = 0
+    for i in range(len(src)):
+        if z[i] < min_z:
+            continue
+        for j in range(len(kinds)):
+            fn = kinds[(k + j) % len(kinds)]
+            new = tgt[(i + 1) % len(tgt)] if fn is None else fn(tgt[i], lang)
+            if new and new != tgt[i]:
+                out_src.append(src[i])
+                out_tgt.append(new)
+                made_from.append(i)
+                k += j + 1
+                break
+    return pl.DataFrame({"src": out_src, "tgt": out_tgt}), np.array(made_from, dtype=int)
+
+
 # ---------------------------------------------------------------- measures
 
 
@@ -313,6 +341,26 @@ def dev_table(model, dev: dict, train: dict | None = None, threshold: float = 0.
     return pl.DataFrame(rows)
 
 
+def fold_spread(model, dev: dict, k: int = 5, threshold: float = 0.5) -> pl.DataFrame:
+    """Per pair, the shipped fidelity's and the learned column's r, AUC and MCC on `k` interleaved folds of
+    dev (rows i % k): min and max over the folds, how far one figure moves with the sample."""
+    rows = []
+    for pair in PAIRS:
+        da, ced = dev[("da", pair)], dev[("ced", pair)]
+        key = model.key(*pair.split("-"))
+        systems = {"fidelity (shipped)": (da["today"], ced["today"]),
+                   "learned column": (model.fidelity(da["x"].astype(float), key),
+                                      model.fidelity(ced["x"].astype(float), key))}
+        for name, (s_da, s_ced) in systems.items():
+            r = [pearson(s_da[f::k], da["y"][f::k]) for f in range(k)]
+            auc = [roc_auc(-np.asarray(s_ced)[f::k], ced["y"][f::k]) for f in range(k)]
+            m = [mcc(np.asarray(s_ced)[f::k] < threshold, ced["y"][f::k] == 1) for f in range(k)]
+            rows.append({"pair": pair, "score": name, "folds": k,
+                         "da_r_min": min(r), "da_r_max": max(r), "ced_auc_min": min(auc), "ced_auc_max": max(auc),
+                         "ced_mcc_min": min(m), "ced_mcc_max": max(m)})
+    return pl.DataFrame(rows)
+
+
 def flag_table(dev_flags: dict[str, tuple[np.ndarray, np.ndarray]]) -> pl.DataFrame:
     """Per QA flag, the share of items it fires on: ERR and NOT items of the critical-error dev data per pair
     (`dev_flags`: pair -> (flags joined with ';', label)), and the letter's sound hand-judged links (scored in
@@ -390,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
           "ced_auc: ROC AUC of the score for a critical error; ced_mcc: MCC of 'score < 0.5' = ERR "
           "(0.5: the page's default threshold)")
     print(table)
+    model_for_spread = FidelityModel.load() if args.report else model
+    spread = fold_spread(model_for_spread, {(t, p): v for (s, t, p), v in data.items() if s == "dev"}
+                         if not args.report else dev)
+    print("Fold spread: the same figures on 5 interleaved folds of dev (min / max)")
+    print(spread)
     dev_flags = {p: (data[(s, "ced", p)]["flags"], data[(s, "ced", p)]["y"])
                  for (s, t, p) in data if t == "ced" and s == "dev"}
     flags = flag_table(dev_flags)
@@ -399,6 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         table.write_csv(args.out / "fidelity_mlqe_dev.csv")
         flags.write_csv(args.out / "fidelity_flags.csv")
+        spread.write_csv(args.out / "fidelity_mlqe_dev_folds.csv")
     return 0
 
 

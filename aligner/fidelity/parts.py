@@ -18,6 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from aligner.models.dictionary import Bag, Dictionary, bag_coverage, dictionary_status, load_dictionary
+from corpus.text.acronyms import acronym_equivalents
 from corpus.text.normalize import simplified
 from corpus.text.numbers import number_values
 
@@ -418,8 +419,35 @@ def _names_found(a: str, b: str, pairs: Pairs, lang_a: str, lang_b: str) -> tupl
     if not found_names:
         return 0, 0
     folded = _fold(b)
-    hit = sum(1 for w in found_names if _fold(w) in folded)
+    words = None
+    hit = 0
+    for w in found_names:
+        if _fold(w) in folded:
+            hit += 1
+            continue
+        if words is None:
+            words = set(re.findall(r"\w+", folded))
+        if _name_rendered(w, folded, words, pairs.dictionary, lang_a):
+            hit += 1
     return hit, len(found_names)
+
+
+def _name_rendered(name: str, folded: str, words: set[str], dictionary: Dictionary | None, lang: str) -> bool:
+    """A name the other side renders in its own way: the same stem inflected or adapted (Italy / Italien,
+    Texas / Texas'), a dictionary translation (French / französisch, Hungarians / Ungarn), or an acronym
+    spelled the other language's way (AI / KI, EU / UE)."""
+    key = _fold(re.sub(r"['’]s$", "", name))
+    stem = key[: max(4, len(key) - 3)]
+    if len(key) >= 4 and re.search(rf"\b{re.escape(stem)}", folded):
+        return True
+    if any(e in words or any(x.startswith(e + "-") for x in words) for e in acronym_equivalents(key)):
+        return True
+    if dictionary is not None:
+        for t in dictionary.translations(key, lang):
+            t = _fold(t)
+            if len(t) >= 3 and (t in words or re.search(rf"\b{re.escape(t[: max(4, len(t) - 2)])}", folded)):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- length ratio
@@ -466,7 +494,8 @@ class LengthAgreement(FidelityPart):
 # 'nicht ohne', 不得不 'must', 无不 'all') is positive and is removed before counting.
 _NEGATION = {
     "en": re.compile(
-        r"\b(?:not|no|never|nothing|none|nobody|neither|nor|without|cannot)\b(?!\s+(?:only|just|merely)\b)"
+        r"\b(?:not|no(?!\.\s*\d|\.$|\s+(?-i:[A-Z]))|never|nothing|none|nobody|neither|nor|without|cannot)\b"
+        r"(?!\s+(?:only|just|merely)\b)"
         r"|n['’]t\b(?!\s+(?:only|just|merely)\b)",
         re.I,
     ),
@@ -474,13 +503,18 @@ _NEGATION = {
     "fr": re.compile(r"\b(?:ne|n['’]|jamais|rien|personne|aucun\w*|sans)\b(?!\s+(?:seulement)\b)", re.I),
     # 不同 'different', 不断 'constantly', 不过 'but', 不错 'good', 不仅/不只/不但 'not only', 无论 'whatever',
     # 非常 'very', 未来 'future', 别人 'others': not negations; 未变/不变/毫无 are lexical (below)
-    "zh": re.compile(r"(?:不(?![同断过错久少仅只但变])|没|無|(?<!毫)无(?!论)|非(?![常但])|未(?!来|曾?改?变)|别(?![人的])|勿|莫)"),
+    # 分别 'respectively', 特别 'special', 告别 'farewell', 区别 'difference', 类别/级别 'category/level', 性别 'sex',
+    # 识别/辨别 'recognise', 个别 'individual'; 非洲 'Africa'; 无效/无神论/无数/无线/无人/无法/无关 and 非法 are words
+    # (lexical: below)
+    "zh": re.compile(r"(?:不(?![同断过错久少仅只但变])|没|無|(?<!毫)无(?![论效神数线人法关辜])|(?<![北南东西])非(?![常但洲法])"
+                     r"|未(?!来|曾?改?变)|(?<![分特告区类级性识辨差个])别(?![人的])|勿|莫)"),
 }
 _LEXICAL_NEGATION = {
     "en": re.compile(
         r"\bun(?!der|i[tvqo]|til|less|ion|ique)[a-z]{4,}|\b[a-z]{3,}less(?:ly|ness)?\b(?<!unless)"
         r"|\b(?:mistak\w*|wrong\w*|false\w*|fail\w*|lack\w*|absen\w*|instead|hardly|barely|rarely|seldom"
-        r"|refus\w*|den(?:y|ies|ied)|prevent\w*|avoid\w*|impossib\w*)\b",
+        r"|refus\w*|den(?:y|ies|ied)|prevent\w*|avoid\w*|impossib\w*|few|omit\w*|invalid\w*|illegal\w*"
+        r"|atheis\w*|unbeknownst|neglect\w*)\b",
         re.I,
     ),
     "de": re.compile(
@@ -490,7 +524,7 @@ _LEXICAL_NEGATION = {
         re.I,
     ),
     "fr": re.compile(r"\b(?:faux|fausse\w*|erreur\w*|manqu\w*|échec\w*|rarement|im?possible\w*|in\w{5,})\b", re.I),
-    "zh": re.compile(r"未曾?改?变|不变|毫无|错误|错|误|失败|缺乏|缺|难以|很少|拒绝|避免|阻止"),
+    "zh": re.compile(r"未曾?改?变|不变|毫无|错误|错|误|失败|缺乏|缺|难以|很少|拒绝|避免|阻止|无[效神数线人法关辜]|非法"),
 }
 _DOUBLE_NEGATION = {
     "en": re.compile(r"(?:\b(?:not|never)|n['’]t)\s+(?:(?:un(?!der|i[tvqo]|til)|in(?!to|side|stead)|im|dis)[a-z]{4,}|without)\b", re.I),

@@ -22,6 +22,7 @@ import difflib
 import re
 from typing import NamedTuple
 
+from corpus.text.acronyms import acronym_equivalents, has_han
 from corpus.text.languages import writes_without_spaces
 from corpus.text.numbers import FULLWIDTH, NUMBER_RUN, digit_run_keys, silent_number_keys
 
@@ -117,6 +118,7 @@ class _Names:
 
     def __init__(self, spans: list[Span], text: str):
         self.keys = latin_words(text)
+        self.text = text.casefold()
         self.candidates = {s.key for s in spans if s.kind == "m" and s.level}
         self.capitalised = {s.key for s in spans if s.kind == "m" and (s.level or text[s.start].isupper())}
         self.by_prefix: dict[str, list[str]] = {}
@@ -124,9 +126,18 @@ class _Names:
             self.by_prefix.setdefault(k[:4], []).append(k)
 
     def find(self, key: str) -> list[str]:
+        found = self._spelled(key)
+        if found:
+            return found
+        # an acronym spelled as the other language spells it (AI / KI-Unternehmen / 人工智能, EU / UE)
+        return [f for k in acronym_equivalents(key) for f in ([k] if k in self.text else [])
+                if has_han(k)] + [f for k in acronym_equivalents(key) if not has_han(k) for f in self._spelled(k)]
+
+    def _spelled(self, key: str) -> list[str]:
         if key in self.keys:
             return [key]
-        return [k for k in self.by_prefix.get(key[:4], ()) if _same_name(key, k)]
+        near = self.by_prefix.get(key[:4], ()) if len(key) >= 4 else [k for k in self.keys if k.startswith(key)]
+        return [k for k in near if _same_name(key, k)]
 
     def has_candidate(self, keys: list[str]) -> bool:
         return any(k in self.candidates for k in keys)

@@ -17,6 +17,7 @@ from aligner.fidelity.parts import (
     lexical_negations,
     negations,
 )
+from aligner.models.dictionary import load_dictionary
 from corpus.text.numbers import number_values as numbers
 
 
@@ -221,3 +222,33 @@ def test_inconsistent_term_only_for_a_different_word():
     # inflected forms and a compound holding the usual rendering are the same term
     inflected = other_word[:3] + ["Die Werkzeuge und Werkzeugkästen sind überall."]
     assert inconsistent_terms(scorer.pairs(src, inflected)) == [[], [], [], []]
+
+
+def test_names_rendered_the_other_language_s_way_are_found():
+    """Issue 15: name-mismatch fired on 22% of sound en-de MLQE translations, because a name adapted by the
+    target language (Italy / Italien), translated (French / französisch) or an acronym spelled its way
+    (AI / KI, EU / UE) read as dropped. A name that is really gone still is flagged."""
+    part = EntitiesPreserved()
+    src = ["Theoderic ruled Italy since 493.", "Later the French army left.", "It is the era of AI companies and EU rules.",
+           "The team met Louis Daguerre in Paris."]
+    tgt = ["Theoderich regierte Italien seit 493.", "Später zog die französische Armee ab.",
+           "Es ist die Ära der KI-Unternehmen und der EU-Regeln.", "Das Team traf ihn."]
+    pairs = Pairs(src, tgt, "en", "de", None, load_dictionary("en", "de"))
+    res = part.score(pairs)
+    assert [("name-mismatch" in f) for f in res.flags] == [False, False, False, True]
+
+
+def test_negation_look_alikes_are_not_negations():
+    """Words that hold a negator's character or spelling without negating (MLQE-PE's sound en-zh
+    translations were flagged for them): 分别 'respectively', 特别 'special', 告别 'farewell', 非洲/北非
+    'Africa'; 'No. 5' and the title 'No Regrets'. Negation moved into a word (无效 'invalid', 'omit' =
+    没有提到) is lexical."""
+    for text in ("另外两辆拖车分别以罗尼和罗克斯为特色", "特别收藏", "在告别后", "北非的破坏者", "非洲"):
+        assert negations(text, "zh") == 0, text
+    assert negations("No. 5 and No Regrets", "en") == 0 and negations("There are no secrets.", "en") == 1
+    assert negations("并非如此", "zh") == 1
+    part = NegationAgreement()
+    res = part.score(_pairs(["However, most Hungarians regarded his second coronation invalid.",
+                             "French's diary and memoirs omit mention of this telegram."],
+                            ["但是，大多数匈牙利人认为他的第二次加冕无效。", "法国的日记和回忆录没有提到这份电报。"], "en", "zh"))
+    assert res.flags == [[], []]

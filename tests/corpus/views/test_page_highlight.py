@@ -75,3 +75,19 @@ def test_pieces_always_give_back_the_text(texts):
 def test_diff_pieces_give_back_both_texts(a, b, chars):
     pa, pb = diff_pieces(a, b, chars=chars)
     assert pieces_text(pa) == a and pieces_text(pb) == b
+
+
+def test_an_acronym_spelled_the_other_language_s_way_is_found():
+    # the seeds' "era of AI companies": German writes KI, Chinese 人工智能; neither is "found in no other
+    # language" (issue 15); an acronym with no counterpart at all still is
+    out = mark_unit({
+        "en": "And I actually think the era of AI companies is over.",
+        "de": "Tatsächlich denke ich, dass die Ära der KI-Unternehmen vorbei ist.",
+        "zh": "我其实认为人工智能公司的时代已经结束了。",
+    })
+    assert all(m[1] >= 0 for m in marks(out["de"]).values())
+    assert marks(out["en"])["AI"][1] >= 0 and marks(out["en"])["AI"][2] == ""
+    out = mark_unit({"en": "The EU and NASA agreed.", "de": "Die EU und die Behörde einigten sich."})
+    assert marks(out["en"])["EU"][1] >= 0 and marks(out["en"])["NASA"][1] == -1
+    zh = mark_unit({"en": "The EU agreed.", "zh": "欧盟同意了。"})
+    assert marks(zh["en"])["EU"][1] >= 0
