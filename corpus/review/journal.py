@@ -63,19 +63,40 @@ class Journal:
     skipped: int
 
 
+def _is_link(link) -> bool:
+    return isinstance(link, list) and bool(link) and all(
+        isinstance(s, dict) and isinstance(s.get("doc"), str) and isinstance(s.get("sents"), list)
+        and isinstance(s.get("fps"), list) and len(s["sents"]) == len(s["fps"])
+        and all(isinstance(k, int) and not isinstance(k, bool) for k in s["sents"])
+        and all(isinstance(f, str) for f in s["fps"]) for s in link)
+
+
 def _check_entry(entry: dict) -> None:
+    """ValueError unless `entry` is a complete entry: a line that is not (torn, hand-edited) must be skipped by
+    readers, never reach the fold with a field missing or of the wrong type."""
+    if not isinstance(entry, dict):
+        raise ValueError("an entry is a JSON object")
     action = entry.get("action")
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     need = {"confirm": ("link",), "reject": ("link",), "note": ("link", "text"), "merge": ("before", "after"),
             "split": ("before", "after"), "move": ("before", "after"), "undo": ("target",), "redo": ("target",)}
-    missing = [k for k in need[action] if k not in entry]
+    missing = [k for k in ("id", "time", *need[action]) if k not in entry]
     if missing:
         raise ValueError(f"a {action} entry needs {', '.join(missing)}")
-    links = [entry["link"]] if "link" in entry else [*entry.get("before", ()), *entry.get("after", ())]
-    for link in links:
-        if not link or not all({"doc", "sents", "fps"} <= set(s) and len(s["sents"]) == len(s["fps"]) for s in link):
-            raise ValueError("a link is a non-empty list of sides with doc, sents and fps")
+    if not all(isinstance(entry[k], str) for k in ("id", "time", "text", "target") if k in entry):
+        raise ValueError("id, time, text and target are strings")
+    if "unit" in entry and entry["unit"] is not None and (
+            not isinstance(entry["unit"], int) or isinstance(entry["unit"], bool)):
+        raise ValueError("a unit is a number")
+    if action in EDIT_ACTIONS:
+        if not all(isinstance(entry[k], list) for k in ("before", "after")):
+            raise ValueError("before and after are lists of links")
+        links = [*entry["before"], *entry["after"]]
+    else:
+        links = [entry["link"]] if "link" in entry else []
+    if not all(_is_link(link) for link in links):
+        raise ValueError("a link is a non-empty list of sides with doc, sents and fps")
 
 
 def append(out_dir: str | os.PathLike, action: str, **fields) -> dict:
