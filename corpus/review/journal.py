@@ -34,6 +34,7 @@ from typing import Sequence
 from corpus.errors import CorpusError
 
 JOURNAL_NAME = "corrections.jsonl"
+SENTENCES_NAME = "sentences.parquet"  # written by `corpus build`: doc_id, lang, sent_id, text
 ACTIONS = ("confirm", "reject", "merge", "split", "move", "note", "undo", "redo")
 LINK_ACTIONS = ("confirm", "reject", "note")
 EDIT_ACTIONS = ("merge", "split", "move")
