@@ -305,6 +305,27 @@ def compare_cmd(
                 grep=grep, low=low, title=title, pager=pager)
 
 
+# -- review (owner: corpus/review/)
+@app.command("review")
+def review_cmd(
+    out: Path = typer.Argument(..., help="An output folder written by `corpus build`."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Another than the loopback one "
+                             "lets other machines read and edit (they still need the token): trusted networks only."),
+    port: int = typer.Option(0, "--port", "-p", min=0, max=65535,
+                             help="Port to listen on; 0, the default, picks a free one."),
+    name: Optional[str] = typer.Option(None, "--name", "-n",
+                                       help="NAME of the build's NAME.parquet, when OUT holds several."),
+) -> None:
+    """Review the corpus in OUT in the browser: serve its side-by-side page, editable, on a local server, and
+    print the address to open (it carries this session's token; requests without it are refused). Every
+    action is saved at once in OUT/corrections.jsonl. Ctrl-C stops the server."""
+    from corpus.review.server import serve
+
+    serve(out, host=host, port=port, name=name,
+          announce=lambda url: typer.echo(f"reviewing {out} at {url}  (Ctrl-C stops)"))
+    typer.echo(f"corpus: review stopped; the corrections are in {out / 'corrections.jsonl'}", err=True)
+
+
 # -- score (owner: aligner/fidelity.py, aligner/fidelity_run.py, aligner/samelang.py)
 @app.command("score")
 def score_cmd(

@@ -14,7 +14,8 @@ Outputs in OUT (NAME from `--name`):
   `pair_tables`), `NAME.parquet` (the central units table, corpus.formats.table), `documents.csv` (every candidate
   document pair, its scores and decision),
   `unaligned.csv` (every sentence in no unit, with the reason), `fidelity.parquet`/`fidelity.csv` (per-unit
-  fidelity), `fidelity_documents.parquet`/`.csv` (per document), `compare.html` (side by side).
+  fidelity), `fidelity_documents.parquet`/`.csv` (per document), `compare.html` (side by side),
+  `sentences.parquet` (every sentence read, for `corpus review`'s fingerprints).
 - Several groups go into the same files: the table's `corpus` column names the group (`NAME` when the folder
   holds one group, else `NAME-1`, `NAME-2`, ... in order of their first document) and `unit_id` counts within
   each group; the TMX `tuid` is `corpus-unit_id`. One set of files keeps a folder's corpus in one translation
@@ -39,6 +40,7 @@ from aligner.pipeline.executors import GroupOutput, GroupTask, run_groups, write
 from aligner.pipeline.group import NOT_PARALLEL, UNALIGNED_SCHEMA, BuildOptions, GroupResult
 from aligner.pipeline.layout import named_groups
 from corpus.atomic import atomic_path
+from corpus.review.journal import SENTENCES_NAME
 from corpus.errors import CorpusError
 from corpus.formats.table import empty_units
 from corpus.formats.tmx import write_tmx
@@ -121,6 +123,19 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
     return result
 
 
+def write_sentences(docs, path: Path) -> None:
+    """Every sentence read, one row each (doc_id, lang, sent_id, text): the units table joins a unit's sentences,
+    and `corpus review` needs each one's own text to fingerprint it in the corrections journal."""
+    frame = pl.DataFrame({
+        "doc_id": [d.id for d in docs for _ in d.sentence_texts],
+        "lang": [d.lang for d in docs for _ in d.sentence_texts],
+        "sent_id": [k for d in docs for k in range(len(d.sentence_texts))],
+        "text": [t for d in docs for t in d.sentence_texts],
+    }, schema={"doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64, "text": pl.Utf8})
+    with atomic_path(path) as tmp:
+        frame.write_parquet(tmp)
+
+
 def write_outputs(result: BuildResult, options: BuildOptions) -> None:
     out, name, units = result.out_dir, result.name, result.units
     try:
@@ -136,6 +151,8 @@ def write_outputs(result: BuildResult, options: BuildOptions) -> None:
 
     csv(result.decisions, out / "documents.csv")
     csv(result.unaligned, out / "unaligned.csv")
+    write_sentences(result.documents, out / SENTENCES_NAME)
+    files.append(out / SENTENCES_NAME)
 
     write_units_parquet(units, out / f"{name}.parquet")  # a folder of Parquet files when very large
     files.append(out / f"{name}.parquet")
