@@ -201,6 +201,9 @@ CASES = [
          "truncated.tmx", r"not well-formed"),
     Case("compare-out-missing-dir", ["compare", "{good.tmx}", "--html", "{missing_dir}/c.html"], "missing_dir",
          UNWRITABLE),
+    Case("review-missing", ["review", "{missing_dir}"], "missing_dir", MISSING),
+    Case("review-not-a-build", ["review", "{folder.txt}"], "folder.txt", r"not a folder written by|no compare.html"),
+    Case("review-a-file", ["review", "{good.tmx}"], "good.tmx", NOT_A_FILE + "|no such folder|not a folder"),
     Case("compare-unknown-lang", ["compare", "{good.tmx}", "--lang", "en", "--lang", "zz"], None, LANG + r"|no zz"),
 ]
 
