@@ -89,3 +89,11 @@ def test_page_tooltips_name_the_paragraph(built):
     assert tips and all(re.search(r"\(paragraph \d+\)", t) for t in tips), tips[:5]
     first_en = places["letter.en"][0]
     assert any(t.startswith(f"letter.en · sentence 1 ({first_en})") for t in tips)
+
+
+def test_unaligned_sentences_say_where_they_are(built):
+    out, result, places = built
+    unaligned = pl.read_csv(out / "unaligned.csv")
+    assert unaligned.height > 0  # the letter's date line and copyright have no counterpart
+    for doc_id, k, where in unaligned.select("doc_id", "sent_id", "where").iter_rows():
+        assert where == places[doc_id][k]
