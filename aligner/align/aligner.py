@@ -101,20 +101,24 @@ class Alignment:
         return Alignment(links, self.signature, src_lines, tgt_lines, self.src_lang, self.tgt_lang,
                          self.similarity)
 
-    def to_table(self, corpus: str = "", src_doc: str = "", tgt_doc: str = "") -> pl.DataFrame:
-        """The corpus units table (corpus.formats.table): one unit per link, one row per language present."""
+    def to_table(self, corpus: str = "", src_doc: str = "", tgt_doc: str = "", src_places: list[str] | None = None,
+                 tgt_places: list[str] | None = None) -> pl.DataFrame:
+        """The corpus units table (corpus.formats.table): one unit per link, one row per language present;
+        `src_places`/`tgt_places` (where each sentence number stands in its file) fill its `where` column."""
         scripts = {self.src_lang: _script(self.src_lang, self.src_sentences),
                    self.tgt_lang: _script(self.tgt_lang, self.tgt_sentences)}
         rows = []
         for unit_id, link in enumerate(self.links):
-            for lang, doc, ids, texts in (
-                (self.src_lang, src_doc, link.src, self.src_sentences),
-                (self.tgt_lang, tgt_doc, link.tgt, self.tgt_sentences),
+            for lang, doc, ids, texts, places in (
+                (self.src_lang, src_doc, link.src, self.src_sentences, src_places),
+                (self.tgt_lang, tgt_doc, link.tgt, self.tgt_sentences, tgt_places),
             ):
                 if ids:
                     rows.append({
                         "corpus": corpus, "unit_id": unit_id, "lang": lang, "script": scripts[lang], "doc_id": doc,
-                        "sent_ids": list(ids), "text": join_sentences([texts[k] for k in ids], lang),
+                        "sent_ids": list(ids),
+                        "where": [places[k] for k in ids] if places and len(places) == len(texts) else [],
+                        "text": join_sentences([texts[k] for k in ids], lang),
                         "link": link.kind, "confidence": float(link.confidence),
                     })
         return units_frame(rows)

@@ -322,19 +322,24 @@ def pair_view(units: Sequence[MergedUnit], pair: PairLinks) -> list[MergedUnit]:
 
 def units_table(units: Sequence[MergedUnit], docs: Sequence, corpus: str, langs: Sequence[str] | None = None):
     """The central units table (corpus.formats.table) of merged units: unit_id in document order, one row per
-    language present, link such as `1-1-2` over `langs` (0 where the unit lacks a language)."""
+    language present, link such as `1-1-2` over `langs` (0 where the unit lacks a language); `where` holds each
+    sentence's place in its file (the document's `sentence_places`), empty for documents that have none."""
     by_id = {d.id: d for d in docs}
     langs = list(langs or language_order(docs, units))
+    texts_of = {d.id: d.sentence_texts for d in docs}  # properties that build a list: once per document
+    places_of = {d.id: getattr(d, "sentence_places", None) or () for d in docs}
     rows = []
     for unit_id, unit in enumerate(units):
         per_lang = {by_id[doc_id].lang: len(sents) for doc_id, sents in unit.sentences.items()}
         link = "-".join(str(per_lang.get(lang, 0)) for lang in langs)
         for doc_id, sents in unit.sentences.items():
             doc = by_id[doc_id]
-            texts = doc.sentence_texts
+            texts, places = texts_of[doc_id], places_of[doc_id]
             rows.append({
                 "corpus": corpus, "unit_id": unit_id, "lang": doc.lang, "script": getattr(doc, "script", "") or "",
-                "doc_id": doc_id, "sent_ids": list(sents), "text": join_sentences([texts[k] for k in sents], doc.lang),
+                "doc_id": doc_id, "sent_ids": list(sents),
+                "where": [places[k] for k in sents] if len(places) == len(texts) else [],
+                "text": join_sentences([texts[k] for k in sents], doc.lang),
                 "link": link, "confidence": round(unit.confidence, 4),
             })
     return units_frame(rows)

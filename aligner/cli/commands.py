@@ -184,7 +184,8 @@ def align_cmd(
     else:
         sys.stdout.write(format_links(alignment.links))
     if tmx is not None or table is not None:
-        units = alignment.to_table(corpus=src.stem, src_doc=src.name, tgt_doc=tgt.name)
+        units = alignment.to_table(corpus=src.stem, src_doc=src.name, tgt_doc=tgt.name,
+                                   src_places=sides[0].places, tgt_places=sides[1].places)
         if table is not None:
             from corpus.formats.table import write_parquet
 

@@ -37,7 +37,7 @@ from aligner.align.docalign import DocumentAligner, decisions_frame, document_gr
 from aligner.fidelity.scorer import fidelity_report, write_report
 from aligner.models.embed import default_embedder
 from aligner.pipeline.executors import GroupOutput, GroupTask, run_groups, write_units_parquet
-from aligner.pipeline.group import NOT_PARALLEL, UNALIGNED_SCHEMA, BuildOptions, GroupResult
+from aligner.pipeline.group import NOT_PARALLEL, UNALIGNED_SCHEMA, BuildOptions, GroupResult, places_of
 from aligner.pipeline.layout import named_groups
 from corpus.atomic import atomic_path
 from corpus.review.journal import SENTENCES_NAME
@@ -108,8 +108,9 @@ def build_corpus(folder: str | Path, out_dir: str | Path, name: str, options: Bu
         if (a, b) not in aligned and (b, a) not in aligned and not {a, b} & failed:
             warnings.warn(f"anchors given for {a} and {b} not used: the two were not aligned as a pair")
     grouped = {i for g in groups for i in (d.id for d in g)}
-    lone = [{"corpus": "", "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": NOT_PARALLEL}
-            for d in docs if d.id not in grouped for k, t in enumerate(d.sentence_texts)]
+    lone = [{"corpus": "", "doc_id": d.id, "lang": d.lang, "sent_id": k, "where": w, "text": t,
+             "reason": NOT_PARALLEL}
+            for d in docs if d.id not in grouped for k, (t, w) in enumerate(zip(d.sentence_texts, places_of(d)))]
     named_done = [o for t, o in zip(tasks, outcomes) if t.named is not None and isinstance(o, GroupOutput)]
     docs = docs + [d for o in named_done for d in o.documents]  # named groups are read on their worker
     decisions = decisions + [d for o in named_done for d in o.decisions]

@@ -40,7 +40,7 @@ from corpus.reading.presegmented import PresegmentedDocument
 from corpus.version import package_version
 
 AUTO_SERIAL_BELOW = 8  # groups: fewer run in-process when --workers is not given (a cluster costs seconds)
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: units carry `where` (a store of 1 is recomputed, not shown without places)
 
 
 @dataclass
@@ -59,6 +59,7 @@ class GroupTask:
         for d in self.docs or []:
             digest.update(f"\0{d.id}\0{d.lang}\0{getattr(d, 'script', '')}\0".encode())
             digest.update("\n".join(d.sentence_texts).encode("utf-8", "surrogatepass"))
+            digest.update("\n".join(getattr(d, "sentence_places", None) or ()).encode("utf-8", "surrogatepass"))
         for dec in self.decisions or []:
             digest.update(f"\0{dec.doc_a}\0{dec.doc_b}\0{dec.parallel}\0{dec.span_a}\0{dec.span_b}\0{dec.anchors}".encode())
         ids = {d.id for d in self.docs or []} | {f.doc_id for f in (self.named.files if self.named else ())}
@@ -93,7 +94,8 @@ def _one_line(exc: BaseException) -> str:
 
 def light_document(doc):
     return PresegmentedDocument(doc.id, doc.path, doc.lang, getattr(doc, "script", "") or "",
-                                list(doc.sentence_texts))
+                                list(doc.sentence_texts),
+                                sentence_places=list(getattr(doc, "sentence_places", None) or ()))
 
 
 def run_group(task: GroupTask, options) -> GroupOutput | GroupFailure:

@@ -22,8 +22,16 @@ from aligner.fidelity.scorer import score_units, unit_scores
 from corpus.formats.table import empty_units
 
 UNALIGNED_SCHEMA = {
-    "corpus": pl.Utf8, "doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64, "text": pl.Utf8, "reason": pl.Utf8,
-}
+    "corpus": pl.Utf8, "doc_id": pl.Utf8, "lang": pl.Utf8, "sent_id": pl.Int64, "where": pl.Utf8, "text": pl.Utf8,
+    "reason": pl.Utf8,
+}  # `where`: the sentence's place in its file (corpus.reading.document.Sentence.where), "" when unknown
+
+
+def places_of(doc) -> list[str]:
+    """Where each sentence of `doc` stands in its file, by sentence number; "" for a document that does not say."""
+    places = list(getattr(doc, "sentence_places", None) or ())
+    n = len(doc.sentence_texts)
+    return places if len(places) == n else [""] * n
 OUTSIDE = "outside the parallel part of the document"
 NO_COUNTERPART = "no counterpart in the other languages"
 NOT_PARALLEL = "document parallel to no other document"
@@ -138,13 +146,14 @@ def _build_group(corpus: str, docs: Sequence, decisions: Sequence[PairDecision],
             in_unit[doc_id].update(sents)
     rows = []
     for d in docs:
-        for k, text in enumerate(d.sentence_texts):
+        for k, (text, where) in enumerate(zip(d.sentence_texts, places_of(d))):
             if k not in in_unit[d.id]:
-                rows.append({"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": text,
-                             "reason": NO_COUNTERPART if k in in_span[d.id] else OUTSIDE})
+                rows.append({"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "where": where,
+                             "text": text, "reason": NO_COUNTERPART if k in in_span[d.id] else OUTSIDE})
     for d in dropped:
-        rows += [{"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "text": t, "reason": SAME_LANGUAGE}
-                 for k, t in enumerate(d.sentence_texts)]
+        rows += [{"corpus": corpus, "doc_id": d.id, "lang": d.lang, "sent_id": k, "where": w, "text": t,
+                  "reason": SAME_LANGUAGE}
+                 for k, (t, w) in enumerate(zip(d.sentence_texts, places_of(d)))]
     return GroupResult(
         corpus=corpus, doc_ids=[d.id for d in docs], langs=langs, units=units,
         unaligned=pl.DataFrame(rows, schema=UNALIGNED_SCHEMA),

@@ -10,6 +10,9 @@ Long format, one row per language variant of a unit:
 | script     | str           | ISO 15924 script where it matters (`Hans`/`Hant` for zh), else ""            |
 | doc_id     | str           | id of the document the sentences come from                                   |
 | sent_ids   | list[int64]   | 0-based sentence numbers in that document (empty list never occurs)          |
+| where      | list[str]     | where each of those sentences stands in its file, one per sent_ids entry     |
+|            |               | (`line 12`, `paragraph 4`, `page 3`, `cue 12 00:01:02,500 --> ...`); empty   |
+|            |               | when not known (a TMX from another tool, sentences given without a file)     |
 | text       | str           | the sentences as stored in the original, joined (no space between zh ones)   |
 | link       | str           | link type over the unit's languages in `langs` order, e.g. `2-1` or `1-1-0`  |
 | confidence | float64       | alignment confidence of the unit in [0, 1]                                   |
@@ -38,12 +41,18 @@ UNITS_SCHEMA: dict[str, pl.DataType] = {
     "script": pl.Utf8,
     "doc_id": pl.Utf8,
     "sent_ids": pl.List(pl.Int64),
+    "where": pl.List(pl.Utf8),
     "text": pl.Utf8,
     "link": pl.Utf8,
     "confidence": pl.Float64,
     "fidelity": pl.Float64,
     "flags": pl.List(pl.Utf8),
 }
+
+# Places (`where`) joined into one string, in CSV and in the TMX x-where prop. No reader's own words hold it;
+# only a file name inside a place could (an EPUB chapter, an XLIFF `original`), and would read back as two.
+WHERE_SEP = "; "
+LIST_COLUMNS = ("sent_ids", "where", "flags")
 
 _DEFAULTS = {"corpus": "", "script": "", "doc_id": "", "link": "", "confidence": None, "fidelity": None}
 
@@ -64,9 +73,7 @@ def units_frame(rows: list[dict] | pl.DataFrame) -> pl.DataFrame:
     for name, dtype in UNITS_SCHEMA.items():
         if name in df.columns:
             continue
-        if name == "sent_ids":
-            fill.append(pl.lit([], dtype=dtype).alias(name))
-        elif name == "flags":
+        if name in LIST_COLUMNS:
             fill.append(pl.lit([], dtype=dtype).alias(name))
         else:
             fill.append(pl.lit(_DEFAULTS.get(name), dtype=dtype).alias(name))
@@ -74,7 +81,7 @@ def units_frame(rows: list[dict] | pl.DataFrame) -> pl.DataFrame:
         df = df.with_columns(fill)
     # Rows built from dicts may lack a value where others have one: give them the column's neutral value.
     neutral = [pl.col(c).fill_null(pl.lit(v)) for c, v in _DEFAULTS.items() if v is not None]
-    neutral += [pl.col(c).fill_null(pl.lit([], dtype=UNITS_SCHEMA[c])) for c in ("sent_ids", "flags")]
+    neutral += [pl.col(c).fill_null(pl.lit([], dtype=UNITS_SCHEMA[c])) for c in LIST_COLUMNS]
     df = df.with_columns(pl.col(n).cast(t) for n, t in UNITS_SCHEMA.items()).with_columns(neutral)
     return df.select(list(UNITS_SCHEMA)).sort(
         ["corpus", "unit_id", "lang"], maintain_order=True
@@ -113,6 +120,7 @@ def wide(df: pl.DataFrame, langs: list[str] | None = None) -> pl.DataFrame:
             pl.col("flags").alias(f"flags_{lang}"),
             pl.col("doc_id").alias(f"doc_{lang}"),
             pl.col("sent_ids").alias(f"sent_ids_{lang}"),
+            pl.col("where").alias(f"where_{lang}"),
         )
         base = base.join(part, on=["corpus", "unit_id"], how="left")
     return base.sort(["corpus", "unit_id"])
@@ -135,10 +143,11 @@ def read_parquet(path: str | os.PathLike) -> pl.DataFrame:
 
 
 def write_csv(df: pl.DataFrame, path: str | os.PathLike) -> None:
-    """CSV cannot hold lists: they are joined with ',' (sent ids) and ';' (flags)."""
+    """CSV cannot hold lists: they are joined with ',' (sent ids), '; ' (places) and ';' (flags)."""
+    joiner = {"sent_ids": ",", "where": WHERE_SEP}
     flat = df.with_columns(
         *(
-            pl.col(c).cast(pl.List(pl.Utf8)).list.join("," if c == "sent_ids" else ";")
+            pl.col(c).cast(pl.List(pl.Utf8)).list.join(joiner.get(c, ";"))
             for c, t in df.schema.items()
             if isinstance(t, pl.List)
         )

@@ -3,8 +3,8 @@
 Writing (`write_tmx`) streams one `<tu>` per aligned unit through lxml's incremental writer into an atomic
 temporary file: `<tuv xml:lang=...>` per language present, exactly one `<seg>` each, and our metadata as
 `<prop type="x-...">` (unit level: x-corpus, x-link, x-confidence; variant level: x-doc, x-sentences,
-x-fidelity) plus one `<note>` per QA flag of a variant, so every segment traces back to its document and
-sentences.
+x-where, x-fidelity) plus one `<note>` per QA flag of a variant, so every segment traces back to its document,
+its sentences and their places in the file (x-where: `paragraph 4; paragraph 5`, one per sentence).
 
 Reading (`read_tmx`, `load_tmx`) streams any TMX 1.1-1.4 with iterparse: ours, translate-toolkit's, OmegaT's
 (upper-case and region codes, the TMX 1.1 `lang=` attribute), with inline markup flattened to plain text.
@@ -27,7 +27,7 @@ from lxml import etree
 
 from corpus.atomic import atomic_open
 from corpus.errors import CorpusError
-from corpus.formats.table import UNITS_SCHEMA, empty_units, languages, units_frame
+from corpus.formats.table import UNITS_SCHEMA, WHERE_SEP, empty_units, languages, units_frame
 from corpus.version import package_version
 
 CREATION_TOOL = "corpus-aligner"
@@ -146,14 +146,15 @@ def _clean_strings(df: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     removed = df.select(
         pl.sum_horizontal(
             *(pl.col(c).fill_null("").str.count_matches(_FORBIDDEN_RUST).sum() for c in ("corpus", "doc_id", "text")),
-            pl.col("flags").list.eval(pl.element().str.count_matches(_FORBIDDEN_RUST)).list.sum().sum(),
+            *(pl.col(c).list.eval(pl.element().str.count_matches(_FORBIDDEN_RUST)).list.sum().sum()
+              for c in ("where", "flags")),
         )
     ).item()
     if not removed:
         return df, 0
     cleaned = df.with_columns(
         *(pl.col(c).str.replace_all(_FORBIDDEN_RUST, "") for c in ("corpus", "doc_id", "text")),
-        pl.col("flags").list.eval(pl.element().str.replace_all(_FORBIDDEN_RUST, "")),
+        *(pl.col(c).list.eval(pl.element().str.replace_all(_FORBIDDEN_RUST, "")) for c in ("where", "flags")),
     )
     return cleaned, int(removed)
 
@@ -224,8 +225,8 @@ def _tu_element(unit: dict, tuid: str, link: str) -> etree._Element:
     _prop(tu, "x-corpus", unit["corpus"])
     _prop(tu, "x-link", link)
     _prop(tu, "x-confidence", _number(unit["confidence"]))
-    for tag, doc, sents, text, fidelity, flags in zip(
-        unit["tag"], unit["doc_id"], unit["sent_ids"], unit["text"], unit["fidelity"], unit["flags"]
+    for tag, doc, sents, places, text, fidelity, flags in zip(
+        unit["tag"], unit["doc_id"], unit["sent_ids"], unit["where"], unit["text"], unit["fidelity"], unit["flags"]
     ):
         tuv = etree.SubElement(tu, "tuv")
         tuv.set(_XML_LANG, tag)
@@ -234,6 +235,7 @@ def _tu_element(unit: dict, tuid: str, link: str) -> etree._Element:
                 etree.SubElement(tuv, "note").text = flag
         _prop(tuv, "x-doc", doc)
         _prop(tuv, "x-sentences", ",".join(map(str, sents or ())))
+        _prop(tuv, "x-where", WHERE_SEP.join(places or ()))
         _prop(tuv, "x-fidelity", _number(fidelity))
         etree.SubElement(tuv, "seg").text = text or ""
     return tu
@@ -274,7 +276,7 @@ def write_tmx(
         selected.sort("corpus", "unit_id", "_order")
         .group_by("corpus", "unit_id", maintain_order=True)
         .agg(pl.col("link").first(), pl.col("confidence").first(), pl.col("lang"), pl.col("tag"),
-             pl.col("doc_id"), pl.col("sent_ids"), pl.col("text"), pl.col("fidelity"), pl.col("flags"))
+             pl.col("doc_id"), pl.col("sent_ids"), pl.col("where"), pl.col("text"), pl.col("fidelity"), pl.col("flags"))
     )
     all_units = df.select("corpus", "unit_id").unique().height
     keep_links = set(order) >= set(df.get_column("lang").unique().to_list())
@@ -452,6 +454,7 @@ class _UnitCollector:
             cols["script"].append(script)
             cols["doc_id"].append(vprops.get("x-doc", ""))
             cols["sent_ids"].append(vprops.get("x-sentences", ""))
+            cols["where"].append(vprops.get("x-where", ""))
             cols["text"].append(_seg_text(segs[0]))
             cols["link"].append(props.get("x-link", ""))
             cols["confidence"].append(_float(props.get("x-confidence")))
@@ -464,9 +467,11 @@ class _UnitCollector:
         if not self.columns["lang"]:
             return empty_units()
         # Lists travel as strings and are split by polars: building a Series per row is 20x slower.
-        schema = {**UNITS_SCHEMA, "sent_ids": pl.Utf8, "flags": pl.Utf8, "_tu": pl.Int64}
+        schema = {**UNITS_SCHEMA, "sent_ids": pl.Utf8, "where": pl.Utf8, "flags": pl.Utf8, "_tu": pl.Int64}
         df = pl.DataFrame(self.columns, schema=schema).with_columns(
             pl.col("sent_ids").str.extract_all(r"-?\d+").cast(pl.List(pl.Int64)),
+            pl.when(pl.col("where") == "").then(pl.lit([], dtype=pl.List(pl.Utf8)))
+            .otherwise(pl.col("where").str.split(WHERE_SEP)).alias("where"),
             pl.when(pl.col("flags") == "").then(pl.lit([], dtype=pl.List(pl.Utf8)))
             .otherwise(pl.col("flags").str.split(_NOTE_SEP)).alias("flags"),
         )

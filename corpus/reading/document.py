@@ -96,6 +96,11 @@ class Document:
         return [s.text for s in self.sentences]
 
     @property
+    def sentence_places(self) -> list[str]:
+        """Where each sentence stands in the file (`Sentence.where`), by sentence number."""
+        return [s.where for s in self.sentences]
+
+    @property
     def title(self) -> str:
         return str(self.metadata.get("title") or "")
 

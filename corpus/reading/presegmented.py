@@ -45,6 +45,7 @@ class PresegmentedDocument:
     script: str
     sentence_texts: list[str]
     metadata: dict = field(default_factory=dict)
+    sentence_places: list[str] = field(default_factory=list)  # "line 12" (1-based) by sentence number
 
 
 def read_presegmented_folder(folder: Path, files: list[Path] | None = None) -> list[PresegmentedDocument]:
@@ -57,7 +58,8 @@ def read_presegmented_folder(folder: Path, files: list[Path] | None = None) -> l
     docs = []
     for f in files:
         text, _ = read_text(f)
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        numbered = [(k, line.strip()) for k, line in enumerate(text.splitlines(), 1) if line.strip()]
+        lines = [line for _, line in numbered]
         if not lines:
             continue
         longest = max(lines, key=len)
@@ -66,7 +68,8 @@ def read_presegmented_folder(folder: Path, files: list[Path] | None = None) -> l
                               f"(at most {MAX_SENTENCE_CHARS:,})", f)
         lang = identify(" ".join(lines[:200]))
         script = ("Hant" if is_traditional(text) else "Hans") if lang == "zh" else ""
-        docs.append(PresegmentedDocument(f.stem, str(f), lang, script, lines))
+        docs.append(PresegmentedDocument(f.stem, str(f), lang, script, lines,
+                                         sentence_places=[f"line {k}" for k, _ in numbered]))
     return unique_ids(docs, folder)
 
 

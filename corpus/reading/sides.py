@@ -4,7 +4,7 @@ written by one command mean the same sentences to the other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.errors import CorpusError
@@ -20,6 +20,7 @@ class Side:
     lang: str
     lines: list[str]  # sentence text by sentence number; a presegmented file's blank lines are ""
     numbers: list[int]  # the numbers that hold sentences (all of them for a segmented document)
+    places: list[str] = field(default_factory=list)  # where each sentence number stands in the file ("line 3")
 
     @property
     def sentences(self) -> list[str]:
@@ -28,14 +29,14 @@ class Side:
 
 def read_side(path: Path, lang: str, presegmented: bool, fmt: str | None = None) -> Side:
     if presegmented and not _is_text(path, fmt):  # a format with its own segments (XLIFF): those, as given
-        sentences = document_sentences(path, lang, fmt, ReadOptions(keep_segments=True))
-        return Side(path, lang, sentences, list(range(len(sentences))))
+        sentences = _sentences(path, lang, fmt, ReadOptions(keep_segments=True))
+        return Side(path, lang, [x.text for x in sentences], list(range(len(sentences))), [x.where for x in sentences])
     if presegmented:
         lines, numbers = read_sentence_lines(path)
         check_language(lines, numbers, lang, path)
-        return Side(path, lang, lines, numbers)
-    sentences = document_sentences(path, lang, fmt)
-    return Side(path, lang, sentences, list(range(len(sentences))))
+        return Side(path, lang, lines, numbers, [f"line {k + 1}" for k in range(len(lines))])
+    sentences = _sentences(path, lang, fmt)
+    return Side(path, lang, [x.text for x in sentences], list(range(len(sentences))), [x.where for x in sentences])
 
 
 def _is_text(path: Path, fmt: str | None) -> bool:
@@ -53,12 +54,17 @@ def _is_text(path: Path, fmt: str | None) -> bool:
 def document_sentences(path: Path, lang: str, fmt: str | None = None, options: ReadOptions | None = None
                        ) -> list[str]:
     """The sentences of the LANG part of a document file (all parts in that language, in file order)."""
+    return [s.text for s in _sentences(path, lang, fmt, options)]
+
+
+def _sentences(path: Path, lang: str, fmt: str | None = None, options: ReadOptions | None = None) -> list:
+    """`document_sentences` as corpus.reading.document.Sentence objects, each with its `where`."""
     documents = read_documents(path, fmt=fmt, options=options)
     chosen = [d for d in documents if d.lang == lang]
     if not chosen:
         found = ", ".join(sorted({d.lang for d in documents})) or "none"
         raise CorpusError(f"no {lang} text in this file (languages found: {found})", path)
-    return [s for d in chosen for s in d.sentence_texts]
+    return [s for d in chosen for s in d.sentences]
 
 
 def check_language(lines: list[str], numbers: list[int], lang: str, path: Path) -> None:

@@ -209,11 +209,18 @@ def unit_frame(units: pl.DataFrame, langs: list[str] | None = None) -> tuple[pl.
     return w, langs
 
 
-def _where(doc_id: str | None, sent_ids: list[int] | None) -> str:
-    """Where a text comes from, for its tooltip: document and 1-based sentence numbers."""
-    ids = list(sent_ids or [])
-    numbers = ", ".join(str(i + 1) for i in ids)
-    sentences = f"sentence{'s' if len(ids) > 1 else ''} {numbers}" if ids else ""
+def _where(doc_id: str | None, sent_ids: list[int] | None, places: list[str] | None = None) -> str:
+    """Where a text comes from, for its tooltip: document, 1-based sentence numbers and, when the table
+    knows them, the places in the file ("letter.en · sentence 4 (paragraph 3)", "sentences 4, 5
+    (paragraph 3)" when they share one, else "sentence 4 (paragraph 3), sentence 5 (paragraph 4)")."""
+    ids, places = list(sent_ids or []), list(places or [])
+    if places and len(places) == len(ids) and len(set(places)) > 1:
+        sentences = ", ".join(f"sentence {i + 1} ({p})" if p else f"sentence {i + 1}" for i, p in zip(ids, places))
+    else:
+        numbers = ", ".join(str(i + 1) for i in ids)
+        sentences = f"sentence{'s' if len(ids) > 1 else ''} {numbers}" if ids else ""
+        shared = places[0] if places and len(places) == len(ids) else ""
+        sentences += f" ({shared})" if sentences and shared else shared
     return " · ".join(x for x in (doc_id or "", sentences) if x)
 
 
@@ -231,7 +238,7 @@ def page_data(units: pl.DataFrame, *, langs: list[str] | None = None, low: float
         pieces = mark_unit(texts)
         cells = [
             [pieces[lang], _clean(r[f"fidelity_{lang}"]), list(r[f"flags_{lang}"] or []),
-             _where(r[f"doc_{lang}"], r[f"sent_ids_{lang}"])] if lang in texts else 0
+             _where(r[f"doc_{lang}"], r[f"sent_ids_{lang}"], r[f"where_{lang}"])] if lang in texts else 0
             for lang in langs
         ]
         rows.append([r["unit_id"], corpus_index[r["corpus"]], r["link"] or "", _clean(r["confidence"]),

@@ -54,11 +54,14 @@ def test_links_table_and_tmx_files(files):
     assert table.height == sum(bool(l.src) + bool(l.tgt) for l in links)
     # sent_ids in the table are the same line numbers as in the links
     assert sorted(i for ids in table.filter(table["lang"] == "de")["sent_ids"] for i in ids) == [0, 2, 3, 4, 5]
+    # and each sentence's place is its 1-based line in the file
+    assert all(w == [f"line {i + 1}" for i in ids] for ids, w in table.select("sent_ids", "where").iter_rows())
     from lxml import etree
 
     tree = etree.parse(str(files / "out.tmx"))
     segs = tree.findall(".//tu/tuv/seg")
     assert any("8848 mètres" in (s.text or "") for s in segs)
+    assert "line 3; line 4" in [p.text for p in tree.findall(".//tu/tuv/prop[@type='x-where']")]  # de 2+3 ~ fr 1
     assert "feat:embedding-2+length-2|" in run.stderr
 
 
@@ -67,9 +70,14 @@ def test_documents_are_segmented_first(tmp_path):
                                     encoding="utf-8")
     (tmp_path / "de.md").write_text("# Ein Titel\n\nDer Gipfel ist hoch. Die Expedition begann im März.\n",
                                     encoding="utf-8")
-    run = _corpus("align", "en.md", "de.md", "--src-lang", "en", "--tgt-lang", "de", cwd=tmp_path)
+    run = _corpus("align", "en.md", "de.md", "--src-lang", "en", "--tgt-lang", "de", "--table", "t.parquet",
+                  cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert [(l.src, l.tgt) for l in parse_links(run.stdout)] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    from corpus.formats.table import read_parquet
+
+    table = read_parquet(tmp_path / "t.parquet")  # the places the reader gave: the heading's line, then line 3
+    assert table.filter(table["lang"] == "en")["where"].to_list() == [["line 1"], ["line 3"], ["line 3"]]
 
 
 @pytest.mark.parametrize("args, message", [
