@@ -198,7 +198,7 @@ class ReviewCorpus:
         taken: dict[tuple[str, int], str] = {}
         for c in links:
             for sent in c.sentences():
-                taken[sent] = "edited" if c.edited else c.status
+                taken[sent] = c.status or ("edited" if c.edited else "")
         by_key = {c.key: c for c in links}
         rows = []
         for (corpus, unit), link in self.units.items():
@@ -206,8 +206,13 @@ class ReviewCorpus:
             c = by_key.get(key)
             if c is not None:
                 status[(corpus, unit)] = c.status or ("edited" if c.edited else "")
-            elif any((s["doc"], k) in taken for s in link for k in s["sents"]):
-                status[(corpus, unit)] = "edited"
+            else:  # its sentences went (all or some) to an edited link: that link's status, else "edited"
+                held = [taken.get((s["doc"], k)) for s in link for k in s["sents"]]
+                kinds = set(held) - {None, ""}
+                if len(kinds) == 1 and None not in held:
+                    status[(corpus, unit)] = kinds.pop()
+                elif kinds:
+                    status[(corpus, unit)] = "edited"
             if status.get((corpus, unit)) or (c is not None and c.notes):
                 rows.append({"corpus": corpus, "unit": unit, "status": status.get((corpus, unit), ""),
                              "notes": list(c.notes) if c is not None else []})

@@ -5,65 +5,24 @@ action lands in OUT's journal and is there after a restart, a stale edit is reco
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from werkzeug.serving import make_server
 
 from corpus.errors import CorpusError
 from corpus.review.journal import journal_path, read
 from corpus.review.server import create_app, review_script
-from support import LETTER_SEEDS, SEEDS
+from review_helpers import running
 
 pytestmark = pytest.mark.slow  # one `corpus build` of the letter for the module: a few seconds
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    work = tmp_path_factory.mktemp("review")
-    (work / "seeds").mkdir()
-    for p in SEEDS.iterdir():
-        if p.name.startswith(LETTER_SEEDS):
-            shutil.copy(p, work / "seeds" / p.name)
-    run = subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", "build",
-                          str(work / "seeds"), "--out", str(work / "built"), "--name", "letter"],
-                         capture_output=True, text=True, cwd=work, timeout=600)
-    assert run.returncode == 0, run.stderr
-    return work / "built"
-
-
-@pytest.fixture()
-def out(built, tmp_path):
-    """A fresh copy of the built folder (no journal yet), one per test."""
-    copy = tmp_path / "out"
-    shutil.copytree(built, copy)
-    return copy
-
-
-@contextlib.contextmanager
-def running(out: Path, token: str | None = None):
-    app = create_app(out, token=token)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app.config["TOKEN"]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
 
 
 def call(url: str, data: dict | bytes | None = None, headers: dict | None = None) -> tuple[int, bytes, dict]:
